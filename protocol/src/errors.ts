@@ -1,0 +1,73 @@
+/**
+ * Error codes that may cross the wire. Internal exception text never does:
+ * a peer only ever sees one of these codes and a short, fixed message.
+ */
+export const ErrorCode = {
+  BAD_MESSAGE: 'bad_message',
+  TOO_LARGE: 'too_large',
+  VERSION_MISMATCH: 'version_mismatch',
+  UNAUTHENTICATED: 'unauthenticated',
+  FORBIDDEN: 'forbidden',
+  NOT_FOUND: 'not_found',
+  EXPIRED: 'expired',
+  HOST_OFFLINE: 'host_offline',
+  SESSION_BUSY: 'session_busy',
+  RATE_LIMITED: 'rate_limited',
+  UNAVAILABLE: 'unavailable',
+  INTERNAL: 'internal',
+} as const;
+
+/** One of the values of {@link ErrorCode}. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The error part of a failed acknowledgement or an `error` message. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Acknowledgement of a socket.io request: success with data, or an error code. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: WireError };
+
+/** Builds a successful acknowledgement. */
+export function ok<T>(data: T): Ack<T> {
+  return { ok: true, data };
+}
+
+/** Builds a failed acknowledgement with a fixed, user-safe message. */
+export function fail(code: ErrorCode, message?: string): { ok: false; error: WireError } {
+  return { ok: false, error: { code, message: message ?? defaultMessage(code) } };
+}
+
+function defaultMessage(code: ErrorCode): string {
+  switch (code) {
+    case ErrorCode.BAD_MESSAGE:
+      return 'The message is malformed.';
+    case ErrorCode.TOO_LARGE:
+      return 'The message is too large.';
+    case ErrorCode.VERSION_MISMATCH:
+      return 'Protocol version mismatch: update the client.';
+    case ErrorCode.UNAUTHENTICATED:
+      return 'Not signed in.';
+    case ErrorCode.FORBIDDEN:
+      return 'Not allowed.';
+    case ErrorCode.NOT_FOUND:
+      return 'Not found.';
+    case ErrorCode.EXPIRED:
+      return 'The session code has expired.';
+    case ErrorCode.HOST_OFFLINE:
+      return 'The PC is offline.';
+    case ErrorCode.SESSION_BUSY:
+      return 'The PC is already in a session.';
+    case ErrorCode.RATE_LIMITED:
+      return 'Too many attempts: wait and try again.';
+    case ErrorCode.UNAVAILABLE:
+      return 'The service is unavailable.';
+    case ErrorCode.INTERNAL:
+      return 'Internal error.';
+    default: {
+      const unreachable: never = code;
+      return unreachable;
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/** Wire types and runtime schemas shared by broker, host agent and viewer. */
+export * from './errors.ts';
+export * from './validate.ts';
+export * from './common.ts';
+export * from './events.ts';
+export * from './channel.ts';
+export * from './http.ts';

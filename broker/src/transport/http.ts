@@ -1,0 +1,217 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import * as v from 'valibot';
+import {
+  ChallengeRequest,
+  EnrollRequest,
+  ErrorCode,
+  LoginRequest,
+  MAX_HTTP_BODY_BYTES,
+  fail,
+  ok,
+  parse,
+} from '@wardlink/protocol';
+import { toMe, type Accounts } from '../auth/Accounts.ts';
+import type { HostRegistry } from '../auth/HostRegistry.ts';
+import type { SqliteStore } from '../store/SqliteStore.ts';
+import type { Logger } from '../logger.ts';
+
+/** Name of the HttpOnly cookie that carries a technician's sign-in. */
+export const SESSION_COOKIE = 'wl_session';
+
+/** What the HTTP layer needs from the rest of the broker. */
+export interface HttpAppOptions {
+  accounts: Accounts;
+  hosts: HostRegistry;
+  store: SqliteStore;
+  viewerDir: string;
+  /** Whether a host is connected right now. */
+  isOnline: (hostId: string) => boolean;
+  log: Logger;
+}
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self' wss:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+const STATUS: Record<string, number> = {
+  [ErrorCode.BAD_MESSAGE]: 400,
+  [ErrorCode.TOO_LARGE]: 413,
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.RATE_LIMITED]: 429,
+};
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** Builds the koa application: JSON API under /api, the built viewer everywhere else. */
+export function createHttpApp(options: HttpAppOptions): Koa {
+  const { accounts, hosts, store, log } = options;
+  const app = new Koa();
+  const router = new Router({ prefix: '/api' });
+
+  app.use(async (ctx, next) => {
+    ctx.set('Content-Security-Policy', CSP);
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('Strict-Transport-Security', 'max-age=31536000');
+    try {
+      await next();
+    } catch (err) {
+      log.error({ err }, 'request failed');
+      ctx.status = 500;
+      ctx.body = fail(ErrorCode.INTERNAL);
+    }
+  });
+
+  // Browsers send Origin on every cross-site POST: a foreign one is refused (CSRF).
+  app.use(async (ctx, next) => {
+    const origin = ctx.get('Origin');
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && origin && origin !== `https://${ctx.host}`) {
+      return reply(ctx, fail(ErrorCode.FORBIDDEN, 'Cross-origin request refused.'));
+    }
+    return next();
+  });
+
+  router.post('/login', async (ctx) => {
+    const body = await readBody(ctx.req, LoginRequest);
+    if (!body.ok) return reply(ctx, body);
+    const signedIn = await accounts.signIn(body.value.username, body.value.password, ctx.ip);
+    if (!signedIn) {
+      store.audit({ type: 'login.failed', address: ctx.ip, detail: { username: body.value.username } });
+      return reply(ctx, fail(ErrorCode.UNAUTHENTICATED, 'Wrong username or password.'));
+    }
+    store.audit({ type: 'login', actor: signedIn.user.id, address: ctx.ip });
+    ctx.cookies.set(SESSION_COOKIE, signedIn.token, {
+      httpOnly: true,
+      secure: true,
+      sameSite: 'strict',
+      path: '/',
+      overwrite: true,
+    });
+    reply(ctx, ok(toMe(signedIn.user)));
+  });
+
+  router.post('/logout', (ctx) => {
+    const token = ctx.cookies.get(SESSION_COOKIE);
+    if (token) accounts.signOut(token);
+    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: 0 });
+    reply(ctx, ok({}));
+  });
+
+  router.get('/me', (ctx) => {
+    const user = accounts.userForToken(ctx.cookies.get(SESSION_COOKIE));
+    reply(ctx, user ? ok(toMe(user)) : fail(ErrorCode.UNAUTHENTICATED));
+  });
+
+  router.get('/hosts', (ctx) => {
+    if (!accounts.userForToken(ctx.cookies.get(SESSION_COOKIE))) return reply(ctx, fail(ErrorCode.UNAUTHENTICATED));
+    const list = hosts.listHosts().map((h) => ({ id: h.id, name: h.name, online: options.isOnline(h.id) }));
+    return reply(ctx, ok({ hosts: list }));
+  });
+
+  router.post('/hosts/enroll', async (ctx) => {
+    const body = await readBody(ctx.req, EnrollRequest);
+    if (!body.ok) return reply(ctx, body);
+    const host = hosts.enroll(body.value.token, body.value.name, body.value.publicKey);
+    if (!host) {
+      store.audit({ type: 'host.enroll_failed', address: ctx.ip });
+      return reply(ctx, fail(ErrorCode.FORBIDDEN, 'The enrollment token is invalid, used or expired.'));
+    }
+    store.audit({ type: 'host.enrolled', hostId: host.id, address: ctx.ip, detail: { name: host.name } });
+    log.info({ hostId: host.id }, 'host enrolled');
+    return reply(ctx, ok({ hostId: host.id }));
+  });
+
+  router.post('/hosts/challenge', async (ctx) => {
+    const body = await readBody(ctx.req, ChallengeRequest);
+    if (!body.ok) return reply(ctx, body);
+    const nonce = hosts.challenge(body.value.hostId);
+    return reply(ctx, nonce ? ok({ nonce }) : fail(ErrorCode.NOT_FOUND, 'Unknown host.'));
+  });
+
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/api/')) return reply(ctx, fail(ErrorCode.NOT_FOUND));
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    await serveStatic(ctx, options.viewerDir);
+    return undefined;
+  });
+  return app;
+}
+
+type Reply = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } };
+
+function reply(ctx: Koa.Context, body: Reply): void {
+  ctx.status = body.ok ? 200 : (STATUS[body.error.code] ?? 400);
+  ctx.body = body;
+}
+
+/** Reads a JSON body of at most {@link MAX_HTTP_BODY_BYTES} and validates it. */
+async function readBody<S extends v.GenericSchema>(req: IncomingMessage, schema: S) {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_HTTP_BODY_BYTES) return fail(ErrorCode.TOO_LARGE);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_HTTP_BODY_BYTES) return fail(ErrorCode.TOO_LARGE);
+    chunks.push(chunk as Buffer);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return fail(ErrorCode.BAD_MESSAGE, 'The body is not JSON.');
+  }
+  const parsed = parse(schema, json, MAX_HTTP_BODY_BYTES);
+  return parsed.ok ? { ok: true as const, value: parsed.value } : { ok: false as const, error: parsed.error };
+}
+
+/** Serves files of the built viewer; unknown paths get index.html (client-side routes). */
+async function serveStatic(ctx: Koa.Context, dir: string): Promise<void> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(ctx.path);
+  } catch {
+    ctx.status = 400;
+    return;
+  }
+  const requested = normalize(decoded).replace(/^(\.\.[/\\])+/, '');
+  const name = requested === '/' || !extname(requested) ? '/index.html' : requested;
+  const path = join(dir, name);
+  if (!path.startsWith(dir)) {
+    ctx.status = 404;
+    return;
+  }
+  try {
+    ctx.body = await readFile(path);
+    ctx.type = TYPES[extname(path)] ?? 'application/octet-stream';
+    ctx.set('Cache-Control', name === '/index.html' ? 'no-cache' : 'public, max-age=300');
+  } catch {
+    ctx.status = 404;
+    ctx.body = name === '/index.html' ? 'The viewer is not built: run npm run build.' : 'Not found';
+  }
+}

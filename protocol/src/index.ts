@@ -5,3 +5,4 @@ export * from './common.ts';
 export * from './events.ts';
 export * from './channel.ts';
 export * from './http.ts';
+export * from './ice.ts';

@@ -1,0 +1,67 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+
+/** Settings of one host agent process. Only {@link loadAgentConfig} reads the environment. */
+export interface AgentConfig {
+  /** Broker base URL, e.g. `https://broker.hospital.local:8443`. */
+  brokerUrl: string;
+  /** PEM file of the hospital CA that signed the broker's certificate; the agent trusts only it. */
+  caFile?: string;
+  /** Folder for the device key and agent state. */
+  dataDir: string;
+  /** Name shown to technicians (on first enrollment). */
+  name: string;
+  /** One-time token from `wardlink host token`, needed once for enrollment. */
+  enrollToken?: string;
+  /** X display to capture and control, e.g. `:0`. */
+  display: string;
+  /** Address of the ward user's page; loopback only. */
+  uiHost: string;
+  /** Port of the ward user's page; 0 picks a free one. */
+  uiPort: number;
+  /** Folder holding the built ward page (index.html, app.js). */
+  uiDir: string;
+  /** Capture frame rate, frames per second. */
+  fps: number;
+  logLevel: string;
+}
+
+/**
+ * Builds the configuration from flags (`--broker`, `--ca`, `--data-dir`,
+ * `--name`, `--enroll`, `--display`, `--ui-port`, `--fps`) over environment
+ * variables (`WARDLINK_BROKER_URL`, `WARDLINK_CA_FILE`, `WARDLINK_AGENT_DATA_DIR`,
+ * `WARDLINK_HOST_NAME`, `WARDLINK_ENROLL_TOKEN`, `DISPLAY`, `WARDLINK_UI_PORT`,
+ * `WARDLINK_LOG_LEVEL`) over defaults.
+ */
+export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): AgentConfig {
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith('--') && i + 1 < argv.length) flags[arg.slice(2)] = argv[++i]!;
+  }
+  const brokerUrl = flags['broker'] ?? env['WARDLINK_BROKER_URL'];
+  if (!brokerUrl) throw new Error('Set the broker URL: --broker https://host:port (or WARDLINK_BROKER_URL).');
+  const url = new URL(brokerUrl);
+  if (url.protocol !== 'https:') throw new Error('The broker URL must use https.');
+  const display = flags['display'] ?? env['DISPLAY'];
+  if (!display) throw new Error('No X display: set DISPLAY or --display :0.');
+  const uiPort = Number(flags['ui-port'] ?? env['WARDLINK_UI_PORT'] ?? 7420);
+  if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535) throw new Error('--ui-port must be 0-65535.');
+  const fps = Number(flags['fps'] ?? 30);
+  if (!(fps >= 1 && fps <= 60)) throw new Error('--fps must be 1-60.');
+  const caFile = flags['ca'] ?? env['WARDLINK_CA_FILE'];
+  const enrollToken = flags['enroll'] ?? env['WARDLINK_ENROLL_TOKEN'];
+  return {
+    brokerUrl: url.origin,
+    ...(caFile ? { caFile: resolve(caFile) } : {}),
+    dataDir: resolve(flags['data-dir'] ?? env['WARDLINK_AGENT_DATA_DIR'] ?? 'data/agent'),
+    name: flags['name'] ?? env['WARDLINK_HOST_NAME'] ?? hostname(),
+    ...(enrollToken ? { enrollToken } : {}),
+    display,
+    uiHost: '127.0.0.1',
+    uiPort,
+    uiDir: resolve(import.meta.dirname, '..', 'dist', 'ui'),
+    fps,
+    logLevel: flags['log-level'] ?? env['WARDLINK_LOG_LEVEL'] ?? 'info',
+  };
+}

@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import type { TestBroker } from './broker.ts';
+import { startProcess, tempDir, tsxArgs, type Proc } from './processes.ts';
+
+/** A real host agent process on an X display. */
+export interface TestAgent {
+  /** URL of the ward user's page. */
+  uiUrl: string;
+  dataDir: string;
+  proc: Proc;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `host-agent/src/main.ts` enrolled with `broker`, on `display`. */
+export async function startAgent(options: {
+  broker: TestBroker;
+  display: string;
+  name?: string;
+  token?: string;
+  dataDir?: string;
+}): Promise<TestAgent> {
+  const dir = options.dataDir ? { path: options.dataDir, remove: () => undefined } : tempDir('agent');
+  const token = options.token ?? (await options.broker.enrollToken());
+  const proc = startProcess(
+    process.execPath,
+    tsxArgs('host-agent/src/main.ts', [
+      '--broker', options.broker.url,
+      '--ca', options.broker.caFile,
+      '--data-dir', join(dir.path, 'agent'),
+      '--name', options.name ?? 'Ward 3 PC',
+      '--enroll', token,
+      '--ui-port', '0',
+      '--display', options.display,
+    ]),
+    { env: { DISPLAY: options.display, WARDLINK_LOG_LEVEL: 'warn' } },
+  );
+  const uiUrl = await proc.waitFor(/AGENT_READY (\S+)/);
+  return {
+    uiUrl,
+    dataDir: join(dir.path, 'agent'),
+    proc,
+    async stop(signal) {
+      await proc.stop(signal);
+      dir.remove();
+    },
+  };
+}

@@ -11,7 +11,7 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Debian packages: runtime (capture, input, relay) and test (browser, display, window manager). */
 export const DEBIAN_PACKAGES = {
   runtime: ['ffmpeg', 'xdotool', 'x11-utils', 'coturn'],
-  test: ['chromium', 'xvfb', 'openbox', 'xterm', 'x11-xserver-utils', 'imagemagick', 'iproute2', 'util-linux'],
+  test: ['chromium', 'xvfb', 'openbox', 'xterm', 'x11-xserver-utils', 'imagemagick', 'iproute2', 'util-linux', 'xfonts-base', 'fonts-dejavu-core'],
 };
 
 function log(message) {

@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import {
   ChallengeRequest,
   EnrollRequest,

@@ -1,6 +1,6 @@
 import type { Server as HttpsServer } from 'node:https';
 import { Server, type Namespace, type Socket } from 'socket.io';
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import {
   ErrorCode,
   HostAuth,

@@ -1,0 +1,10 @@
+/** Formats a 9-digit session code for reading aloud: `123456789` -> `123 456 789`. */
+export function formatCode(code: string): string {
+  const digits = code.replace(/\D/g, '');
+  return digits.replace(/(\d{3})(?=\d)/g, '$1 ');
+}
+
+/** Formats a moment (milliseconds since the epoch) as a local time of day, e.g. `14:05`. */
+export function formatTime(epochMs: number, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(epochMs));
+}

@@ -1,0 +1,135 @@
+// End to end: a real broker, a real host agent on Xvfb showing an xterm, and
+// headless Chromium as both the technician and the ward user.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startAgent, type TestAgent } from './support/agent.ts';
+import { launchBrowser } from './support/browser.ts';
+import { startBroker, type TestBroker } from './support/broker.ts';
+import { blockGrid, grabVideoFrame, gridDistance, gridSpread, pagePointForHostPixel } from './support/frames.ts';
+import { run, tempDir } from './support/processes.ts';
+import { startXDisplay, type XDisplay } from './support/xdisplay.ts';
+
+describe('live remote-control session (SES1-SES6, INP1-INP4)', () => {
+  let x: XDisplay;
+  let broker: TestBroker;
+  let agent: TestAgent;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let ward: Page;
+  let tech: Page;
+  const work = tempDir('e2e');
+
+  before(async () => {
+    x = await startXDisplay({ width: 1280, height: 800, wm: true });
+    await run('xsetroot', ['-solid', '#2a6f3a'], { env: x.env });
+    x.spawn('xterm', ['-geometry', '70x20+60+50', '-bg', '#f4f0e0', '-fg', '#102030', '-e', 'sh']);
+    broker = await startBroker();
+    agent = await startAgent({ broker, display: x.display, name: 'Ward 3 PC' });
+    browser = await launchBrowser();
+    ward = await browser.context.newPage();
+    tech = await browser.context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await agent?.stop();
+    await broker?.stop();
+    await x?.stop();
+    work.remove();
+  });
+
+  test('SES1-SES4: the technician signs in, enters the code read out by the ward user and sees the host screen', async () => {
+    const user = await broker.addUser({ name: 'Sato Ken', org: 'Lab Vendor KK' });
+    await ward.goto(agent.uiUrl);
+    await ward.getByRole('button', { name: 'Get help' }).click();
+    const code = (await ward.getByLabel('Session code').textContent())!.replace(/\D/g, '');
+    assert.match(code, /^\d{9}$/);
+
+    await tech.goto(broker.url);
+    await tech.getByRole('textbox', { name: 'Username' }).fill(user.username);
+    await tech.getByLabel('Password').fill(user.password);
+    await tech.getByRole('button', { name: 'Sign in' }).click();
+    await tech.getByRole('cell', { name: 'Ward 3 PC' }).first().waitFor();
+    await tech.getByRole('textbox', { name: 'Session code' }).fill(`${code.slice(0, 3)} ${code.slice(3, 6)} ${code.slice(6)}`);
+    await tech.getByRole('button', { name: 'Connect' }).click();
+
+    const video = tech.getByLabel('Remote screen');
+    await video.waitFor();
+    await waitUntil(
+      () =>
+        video.evaluate((el) => {
+          const v = el as HTMLVideoElement;
+          return v.videoWidth === 1280 && v.videoHeight === 800 && v.currentTime > 0;
+        }),
+      30_000,
+      'no 1280x800 video frame was decoded in the viewer',
+    );
+    await ward.getByText('Sato Ken').first().waitFor();
+
+    // The decoded frame shows the host's screen: tile by tile it matches the host's own screenshot,
+    // and it does not match the same screenshot shifted sideways (so the check can fail).
+    await new Promise((r) => setTimeout(r, 1000));
+    const frame = await grabVideoFrame(video);
+    const shot = await x.screenshot();
+    assert.equal(frame.width, shot.width);
+    assert.equal(frame.height, shot.height);
+    const seen = blockGrid(frame.width, frame.height, frame.data);
+    const truth = blockGrid(shot.width, shot.height, shot.data);
+    assert.ok(gridSpread(truth) > 20, 'the host screen has visible structure');
+    const distance = gridDistance(seen, truth);
+    const shifted = gridDistance(seen, truth, 8);
+    assert.ok(distance < 8, `video differs from the host screen: ${distance.toFixed(2)}`);
+    assert.ok(shifted > distance * 3, `a shifted screen should differ: ${shifted.toFixed(2)} vs ${distance.toFixed(2)}`);
+  });
+
+  test('INP2: a command typed in the viewer runs in the host xterm and creates a file', async () => {
+    const video = tech.getByLabel('Remote screen');
+    const point = await pagePointForHostPixel(video, 300, 200);
+    await tech.mouse.click(point.x, point.y);
+    const target = join(work.path, 'created_by-wardlink');
+    await tech.keyboard.type(`touch ${target}`);
+    await tech.keyboard.press('Enter');
+    await waitUntil(() => existsSync(target), 15_000, `${target} was not created`);
+  });
+
+  test('INP2: a pointer click lands on the exact host pixel', async () => {
+    const video = tech.getByLabel('Remote screen');
+    for (const [hx, hy] of [
+      [901, 611],
+      [17, 783],
+    ] as const) {
+      const point = await pagePointForHostPixel(video, hx, hy);
+      await tech.mouse.move(point.x, point.y);
+      await tech.mouse.down();
+      await tech.mouse.up();
+      let at = '';
+      await waitUntil(
+        async () => (at = (await pointer(x)).join(',')) === `${hx},${hy}`,
+        5000,
+        () => `pointer is at ${at}, expected ${hx},${hy}`,
+      );
+    }
+  });
+
+  test('SES5: End session on the ward page ends the session in the viewer at once', async () => {
+    await ward.getByRole('button', { name: 'End session' }).click();
+    await tech.getByRole('status').filter({ hasText: /ended/i }).first().waitFor({ timeout: 10_000 });
+    await ward.getByRole('button', { name: 'Get help' }).waitFor();
+  });
+});
+
+async function pointer(x: XDisplay): Promise<[number, number]> {
+  const out = await run('xdotool', ['getmouselocation', '--shell'], { env: x.env });
+  const get = (k: string): number => Number(new RegExp(`^${k}=(\\d+)`, 'm').exec(out)?.[1]);
+  return [get('X'), get('Y')];
+}
+
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, message: string | (() => string)): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(typeof message === 'function' ? message() : message);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,74 @@
+import { ErrorCode, Me, parse, type WireError } from '@wardlink/protocol';
+import { readWireError, wireError } from './request.ts';
+
+/** Result of an HTTP API call. */
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: WireError; status: number };
+
+/**
+ * Signs in with a username and password. The broker answers with the
+ * technician and sets an HttpOnly session cookie.
+ */
+export async function login(username: string, password: string): Promise<ApiResult<Me>> {
+  return call('/api/login', { method: 'POST', body: JSON.stringify({ username, password }) }, (data) =>
+    parse(Me, data),
+  );
+}
+
+/** Ends the broker session (clears the cookie). Failures are ignored: the UI signs out anyway. */
+export async function logout(): Promise<void> {
+  await call('/api/logout', { method: 'POST', body: '{}' }, () => ({ ok: true, value: undefined }));
+}
+
+/** The signed-in technician, or an error (`unauthenticated` when there is no valid cookie). */
+export async function me(): Promise<ApiResult<Me>> {
+  return call('/api/me', { method: 'GET' }, (data) => parse(Me, data));
+}
+
+type Validate<T> = (data: unknown) => { ok: true; value: T } | { ok: false; error: WireError };
+
+async function call<T>(path: string, init: RequestInit, validate: Validate<T>): Promise<ApiResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...init,
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    });
+  } catch {
+    return { ok: false, status: 0, error: wireError(ErrorCode.UNAVAILABLE, 'Network error.') };
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  const envelope = (typeof body === 'object' && body !== null ? body : {}) as {
+    ok?: unknown;
+    data?: unknown;
+    error?: unknown;
+  };
+  if (response.ok && envelope.ok === true) {
+    const parsed = validate(envelope.data);
+    return parsed.ok
+      ? { ok: true, data: parsed.value }
+      : { ok: false, status: response.status, error: parsed.error };
+  }
+  const error = envelope.error !== undefined ? readWireError(envelope.error) : statusError(response.status);
+  return { ok: false, status: response.status, error };
+}
+
+function statusError(status: number): WireError {
+  switch (status) {
+    case 400:
+      return wireError(ErrorCode.BAD_MESSAGE, 'Bad request.');
+    case 401:
+      return wireError(ErrorCode.UNAUTHENTICATED, 'Not signed in.');
+    case 403:
+      return wireError(ErrorCode.FORBIDDEN, 'Not allowed.');
+    case 429:
+      return wireError(ErrorCode.RATE_LIMITED, 'Too many attempts.');
+    default:
+      return wireError(ErrorCode.UNAVAILABLE, 'Unexpected response.');
+  }
+}

@@ -1,0 +1,120 @@
+import { LitElement, css, html } from 'lit';
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import { ErrorCode, type Me } from '@wardlink/protocol';
+import { connectTech } from '../../api/connectTech.ts';
+import { logout, me } from '../../api/http.ts';
+import { TechClient, type TechSocket } from '../../api/TechClient.ts';
+import { theme } from '../../styles/theme.ts';
+import type { SignedInEvent } from '../login/login.ts';
+import '../console/console.ts';
+import '../login/login.ts';
+
+/**
+ * `<wl-app>`: the technician viewer's root. Asks the broker who is signed
+ * in, shows the sign-in form or the console, and owns the `/tech` socket
+ * for as long as the technician is signed in.
+ */
+export class App extends LitElement {
+  static override properties = {
+    view: { state: true },
+    me: { state: true },
+    notice: { state: true },
+  };
+
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+      }
+      .loading {
+        padding: 2rem;
+      }
+    `,
+  ];
+
+  /** Opens the broker socket; tests replace it with a fake. */
+  connectSocket: () => TechSocket = connectTech;
+  private view: 'loading' | 'login' | 'console' = 'loading';
+  private me: Me | undefined = undefined;
+  private notice: ErrorCode | undefined = undefined;
+  private client: TechClient | undefined;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.view === 'loading') {
+      void this.checkSession();
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.client?.close();
+    this.client = undefined;
+  }
+
+  override render() {
+    switch (this.view) {
+      case 'loading':
+        return html`<p class="loading" role="status">${msg('Loading…', { id: 'app.loading' })}</p>`;
+      case 'login':
+        return html`<wl-login .notice=${this.notice} @wl-signed-in=${this.onSignedIn}></wl-login>`;
+      case 'console':
+        return html`<wl-console .me=${this.me} .client=${this.client} @wl-sign-out=${this.onSignOut}></wl-console>`;
+      default: {
+        const unreachable: never = this.view;
+        return unreachable;
+      }
+    }
+  }
+
+  private async checkSession(): Promise<void> {
+    const result = await me();
+    if (result.ok) {
+      this.signIn(result.data);
+      return;
+    }
+    this.notice = result.error.code === ErrorCode.UNAUTHENTICATED ? undefined : result.error.code;
+    this.view = 'login';
+  }
+
+  private signIn(user: Me): void {
+    this.client?.close();
+    const client = new TechClient(this.connectSocket());
+    client.on('refused', (code) => this.signedOut(code));
+    this.client = client;
+    this.me = user;
+    this.notice = undefined;
+    this.view = 'console';
+  }
+
+  private signedOut(notice: ErrorCode | undefined): void {
+    this.client?.close();
+    this.client = undefined;
+    this.me = undefined;
+    this.notice = notice;
+    this.view = 'login';
+  }
+
+  private onSignedIn(e: SignedInEvent): void {
+    this.signIn(e.detail);
+  }
+
+  private async onSignOut(): Promise<void> {
+    this.signedOut(undefined);
+    await logout();
+  }
+}
+
+customElements.define('wl-app', App);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'wl-app': App;
+  }
+}

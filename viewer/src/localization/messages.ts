@@ -1,0 +1,61 @@
+import { msg } from '@lit/localize';
+import { ErrorCode, type EndReason } from '@wardlink/protocol';
+
+/**
+ * Localised, user-facing text for an error code. The server's own message
+ * is English-only and never shown; the code decides the sentence.
+ */
+export function errorText(code: ErrorCode): string {
+  switch (code) {
+    case ErrorCode.BAD_MESSAGE:
+      return msg('The request was not understood.', { id: 'error.bad_message' });
+    case ErrorCode.TOO_LARGE:
+      return msg('The request was too large.', { id: 'error.too_large' });
+    case ErrorCode.VERSION_MISMATCH:
+      return msg('This console is out of date. Reload the page.', { id: 'error.version_mismatch' });
+    case ErrorCode.UNAUTHENTICATED:
+      return msg('You are not signed in.', { id: 'error.unauthenticated' });
+    case ErrorCode.FORBIDDEN:
+      return msg('You are not allowed to do this.', { id: 'error.forbidden' });
+    case ErrorCode.NOT_FOUND:
+      return msg('No PC is waiting with this session code.', { id: 'error.not_found' });
+    case ErrorCode.EXPIRED:
+      return msg('The session code has expired. Ask for a new one.', { id: 'error.expired' });
+    case ErrorCode.HOST_OFFLINE:
+      return msg('The PC is offline.', { id: 'error.host_offline' });
+    case ErrorCode.SESSION_BUSY:
+      return msg('The PC is already in a session.', { id: 'error.session_busy' });
+    case ErrorCode.RATE_LIMITED:
+      return msg('Too many attempts. Wait a moment and try again.', { id: 'error.rate_limited' });
+    case ErrorCode.UNAVAILABLE:
+      return msg('The server cannot be reached. Try again.', { id: 'error.unavailable' });
+    case ErrorCode.INTERNAL:
+      return msg('Something went wrong on the server. Try again.', { id: 'error.internal' });
+    default: {
+      const unreachable: never = code;
+      return unreachable;
+    }
+  }
+}
+
+/** Localised text for why a session ended. */
+export function endReasonText(reason: EndReason): string {
+  switch (reason) {
+    case 'ended_by_host':
+      return msg('the ward user ended the session', { id: 'reason.ended_by_host' });
+    case 'ended_by_technician':
+      return msg('you ended the session', { id: 'reason.ended_by_technician' });
+    case 'host_disconnected':
+      return msg('the PC disconnected', { id: 'reason.host_disconnected' });
+    case 'technician_disconnected':
+      return msg('this console disconnected', { id: 'reason.technician_disconnected' });
+    case 'expired':
+      return msg('the session expired', { id: 'reason.expired' });
+    case 'failed':
+      return msg('the connection failed', { id: 'reason.failed' });
+    default: {
+      const unreachable: never = reason;
+      return unreachable;
+    }
+  }
+}

@@ -6,3 +6,4 @@ export * from './events.ts';
 export * from './channel.ts';
 export * from './http.ts';
 export * from './ice.ts';
+export * from './pake/index.ts';

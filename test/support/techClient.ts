@@ -141,3 +141,7 @@ export function signIn(broker: TestBroker, user: { username: string; password: s
     req.end(body);
   });
 }
+
+// @roamhq/wrtc crashes while the process tears itself down (FIELD-NOTES): a test process that used it
+// leaves through process.exit, keeping the exit code the test runner set.
+process.once('beforeExit', () => setImmediate(() => process.exit(process.exitCode ?? 0)));

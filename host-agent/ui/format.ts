@@ -4,7 +4,12 @@ export function formatCode(code: string): string {
   return digits.replace(/(\d{3})(?=\d)/g, '$1 ');
 }
 
-/** Formats a moment (milliseconds since the epoch) as a local time of day, e.g. `14:05`. */
+/**
+ * Formats a moment (milliseconds since the epoch) as a local time of day on
+ * the 24-hour clock hospitals use, e.g. `14:05`.
+ */
 export function formatTime(epochMs: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(epochMs));
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+    new Date(epochMs),
+  );
 }

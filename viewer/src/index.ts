@@ -3,8 +3,15 @@
  * Node test clients with @roamhq/wrtc) and the pure input helpers. The
  * browser UI's entry point is `main.ts`.
  */
-export { ViewerSession, vp9First } from './session/ViewerSession.ts';
-export type { ViewerSessionEvents, ViewerSessionOptions, ViewerSessionState, SessionHost } from './session/ViewerSession.ts';
+export { ViewerSession } from './session/ViewerSession.ts';
+export { vp9First } from './session/codecs.ts';
+export type {
+  SessionHost,
+  ViewerSessionEvents,
+  ViewerSessionLike,
+  ViewerSessionOptions,
+  ViewerSessionState,
+} from './session/ViewerSession.ts';
 export { TypedEmitter } from './session/TypedEmitter.ts';
 export { request, readAck, type SignalingSocket } from './api/request.ts';
 export { mapToHost, containedRect, wheelNotches, pointerButton } from './input/pointer.ts';

@@ -15,10 +15,14 @@ if (page.styleSheet) {
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, page.styleSheet];
 }
 
+function updateTitle(): void {
+  document.title = msg('wardlink – remote support', { id: 'app.documentTitle' });
+}
+
 window.addEventListener(LOCALE_STATUS_EVENT, (e) => {
   if (e.detail.status === 'ready') {
-    document.title = msg('wardlink – remote support', { id: 'app.documentTitle' });
+    updateTitle();
   }
 });
 
-void initLocale();
+void initLocale().then(updateTitle);

@@ -1,4 +1,4 @@
-import * as protocol from '@wardlink/protocol';
+import type * as protocol from '@wardlink/protocol';
 import { ErrorCode, parse, type Ack, type WireError } from '@wardlink/protocol';
 
 type AnySchema = Parameters<typeof protocol.parse>[0];
@@ -9,9 +9,9 @@ type Output<S extends AnySchema> = Extract<ReturnType<typeof protocol.parse<S>>,
  * `Socket` from socket.io-client fits; tests pass a fake.
  */
 export interface SignalingSocket {
-  emit(event: string, ...args: any[]): unknown;
-  on(event: string, listener: (...args: any[]) => void): unknown;
-  off(event: string, listener: (...args: any[]) => void): unknown;
+  emit(event: string, ...args: unknown[]): unknown;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
 /** Options of {@link request}. */

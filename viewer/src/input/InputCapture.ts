@@ -44,6 +44,8 @@ export class InputCapture {
     this.listen(surface, 'pointermove', (e) => this.onPointerMove(e));
     this.listen(surface, 'pointerup', (e) => this.onPointerUp(e));
     this.listen(surface, 'pointercancel', () => this.releaseButtons());
+    // Capture ends after every pointerup; if buttons are still down then, the browser lost them (window switch).
+    this.listen(surface, 'lostpointercapture', () => this.releaseButtons());
     this.listen(surface, 'contextmenu', (e) => e.preventDefault());
     this.listen(surface, 'wheel', (e) => this.onWheel(e), { passive: false });
     this.listen(keyboard, 'keydown', (e) => this.onKeyDown(e));

@@ -48,9 +48,9 @@ export const templates = {
   'screen.ended': str`セッションが終了しました（${0}）`,
   'screen.failed': str`接続できませんでした：${0}`,
   'screen.hostError': str`PC が操作を受け付けませんでした：${0}`,
-  'screen.applicationName': str`${0} のリモート画面`,
+  'screen.applicationName': str`リモート操作：${0}`,
+  'screen.applicationNameNoHost': 'リモート操作',
   'screen.video': 'リモート画面',
-  'screen.roledescription': 'リモート画面',
   'screen.keyboard': 'リモート PC へのキーボード入力',
   'screen.hint.captured':
     'キーボードとマウスの操作はリモート PC に送られます。Ctrl+Alt+Shift でキーボード操作を解除します。',

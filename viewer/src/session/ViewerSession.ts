@@ -2,6 +2,7 @@ import {
   CONTROL_CHANNEL,
   ErrorCode,
   HostMessage,
+  ICE_GATHERING_TIMEOUT_MS,
   MAX_CONTROL_MESSAGE_BYTES,
   SessionJoined,
   TechInbound,
@@ -14,6 +15,7 @@ import {
   type WireError,
 } from '@wardlink/protocol';
 import { request, wireError, type SignalingSocket } from '../api/request.ts';
+import { defaultVideoCapabilities, preferVp9 } from './codecs.ts';
 import { TypedEmitter } from './TypedEmitter.ts';
 
 /** What a {@link ViewerSession} needs; nothing here is browser-only, so Node can pass `@roamhq/wrtc`. */
@@ -59,7 +61,10 @@ export interface ViewerSessionEvents {
   hostError: WireError;
 }
 
-const DEFAULTS = { iceGatheringTimeoutMs: 5000, requestTimeoutMs: 10_000, connectTimeoutMs: 60_000 };
+/** The public face of a {@link ViewerSession} that UI components use; test fakes implement it. */
+export type ViewerSessionLike = Pick<ViewerSession, 'state' | 'on' | 'send' | 'start' | 'end' | 'close'>;
+
+const DEFAULTS = { iceGatheringTimeoutMs: ICE_GATHERING_TIMEOUT_MS, requestTimeoutMs: 10_000, connectTimeoutMs: 60_000 };
 
 /**
  * The technician's side of one remote session: joins by session code, makes
@@ -305,7 +310,10 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
     }
   }
 
-  /** Waits until ICE gathering completes, at most `iceGatheringTimeoutMs`. */
+  /**
+   * Waits until ICE gathering completes, at most `iceGatheringTimeoutMs`. Unlike the protocol's
+   * `waitForIceGathering`, this also stops waiting (and clears its timer) when the session closes.
+   */
   private iceGathered(pc: RTCPeerConnection): Promise<void> {
     if (pc.iceGatheringState === 'complete') {
       return Promise.resolve();
@@ -371,29 +379,4 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
     this.current = state;
     this.emit('state', state);
   }
-}
-
-type Codec = RTCRtpCapabilities['codecs'][number];
-
-/** Codecs reordered so that VP9 comes first; the rest keep their order. */
-export function vp9First(codecs: readonly Codec[]): Codec[] {
-  const isVp9 = (codec: Codec): boolean => codec.mimeType.toLowerCase() === 'video/vp9';
-  return [...codecs.filter(isVp9), ...codecs.filter((codec) => !isVp9(codec))];
-}
-
-function preferVp9(transceiver: RTCRtpTransceiver, capabilities: RTCRtpCapabilities | null): void {
-  if (!capabilities || typeof transceiver.setCodecPreferences !== 'function') {
-    return;
-  }
-  try {
-    transceiver.setCodecPreferences(vp9First(capabilities.codecs));
-  } catch {
-    // Some implementations refuse codec preferences; the default order then applies.
-  }
-}
-
-function defaultVideoCapabilities(): RTCRtpCapabilities | null {
-  const receiver = (globalThis as { RTCRtpReceiver?: { getCapabilities?: (kind: string) => RTCRtpCapabilities | null } })
-    .RTCRtpReceiver;
-  return typeof receiver?.getCapabilities === 'function' ? receiver.getCapabilities('video') : null;
 }

@@ -4,10 +4,10 @@ import { applyLocale, currentLocale, isAppLocale } from '../../localization/loca
 import { theme } from '../../styles/theme.ts';
 
 /**
- * `<wl-language-switch>`: a labelled select that switches the ward page
+ * `<wl-ward-language-switch>`: a labelled select that switches the ward page
  * between English and Japanese and remembers the choice.
  */
-export class LanguageSwitch extends LitElement {
+export class WardLanguageSwitch extends LitElement {
   static override styles = [
     theme,
     css`
@@ -45,10 +45,10 @@ export class LanguageSwitch extends LitElement {
   }
 }
 
-customElements.define('wl-language-switch', LanguageSwitch);
+customElements.define('wl-ward-language-switch', WardLanguageSwitch);
 
 declare global {
   interface HTMLElementTagNameMap {
-    'wl-language-switch': LanguageSwitch;
+    'wl-ward-language-switch': WardLanguageSwitch;
   }
 }

@@ -24,19 +24,20 @@ export class ConnectForm extends LitElement {
         display: block;
       }
       form {
+        display: grid;
+        gap: 0.375rem;
+      }
+      .row {
         display: flex;
         flex-wrap: wrap;
-        align-items: flex-end;
+        align-items: center;
         gap: 0.75rem 1rem;
-      }
-      .field {
-        display: grid;
-        gap: 0.25rem;
       }
       input {
         font-size: 1.5rem;
         letter-spacing: 0.08em;
-        width: 12ch;
+        width: 15ch;
+        min-height: 52px;
         font-variant-numeric: tabular-nums;
       }
       .hint {
@@ -46,15 +47,13 @@ export class ConnectForm extends LitElement {
       }
       button {
         min-height: 52px;
+        min-width: 8rem;
         font-size: 1.125rem;
-      }
-      .alert {
-        flex-basis: 100%;
       }
     `,
   ];
 
-  /** Disables the form while a session is being set up. */
+  /** Disables Connect (the code can still be typed), for instance while the broker is unreachable. */
   disabled = false;
   private invalid = false;
 
@@ -66,8 +65,8 @@ export class ConnectForm extends LitElement {
   override render() {
     return html`
       <form @submit=${this.onSubmit} novalidate>
-        <div class="field">
-          <label for="code">${msg('Session code', { id: 'connect.code' })}</label>
+        <label for="code">${msg('Session code', { id: 'connect.code' })}</label>
+        <div class="row">
           <input
             id="code"
             name="code"
@@ -77,11 +76,10 @@ export class ConnectForm extends LitElement {
             placeholder="123 456 789"
             aria-describedby="code-hint code-error"
             aria-invalid=${this.invalid ? 'true' : 'false'}
-            ?disabled=${this.disabled}
           />
-          <p class="hint" id="code-hint">${msg('9 digits, as read out by the ward user.', { id: 'connect.hint' })}</p>
+          <button type="submit" ?disabled=${this.disabled}>${msg('Connect', { id: 'connect.submit' })}</button>
         </div>
-        <button type="submit" ?disabled=${this.disabled}>${msg('Connect', { id: 'connect.submit' })}</button>
+        <p class="hint" id="code-hint">${msg('9 digits, as read out by the ward user.', { id: 'connect.hint' })}</p>
         <p class=${this.invalid ? 'alert' : 'alert quiet'} role="alert" id="code-error">${this.invalid
           ? msg('Enter the 9-digit session code.', { id: 'connect.invalid' })
           : ''}</p>
@@ -91,6 +89,9 @@ export class ConnectForm extends LitElement {
 
   private onSubmit(e: SubmitEvent): void {
     e.preventDefault();
+    if (this.disabled) {
+      return;
+    }
     const input = this.renderRoot.querySelector<HTMLInputElement>('#code')!;
     const parsed = parse(SessionCode, input.value);
     this.invalid = !parsed.ok;

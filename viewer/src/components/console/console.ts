@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { HostSummary, Me } from '@wardlink/protocol';
 import type { TechClient } from '../../api/TechClient.ts';
-import { ViewerSession } from '../../session/ViewerSession.ts';
+import { ViewerSession, type ViewerSessionLike } from '../../session/ViewerSession.ts';
 import { theme } from '../../styles/theme.ts';
 import type { ConnectEvent } from '../connect-form/connect-form.ts';
 import '../connect-form/connect-form.ts';
@@ -11,7 +11,7 @@ import '../language-switch/language-switch.ts';
 import '../remote-screen/remote-screen.ts';
 
 /** Makes the session for a connect request; tests replace it. */
-export type SessionFactory = (client: TechClient) => ViewerSession;
+export type SessionFactory = (client: TechClient) => ViewerSessionLike;
 
 /** The browser's WebRTC classes wired into a {@link ViewerSession}. */
 export const browserSession: SessionFactory = (client) =>
@@ -90,6 +90,11 @@ export class Console extends LitElement {
         margin: 0 0 1rem;
         font-weight: 600;
       }
+      .connection.lost {
+        padding: 0.75rem 1rem;
+        border-left: 6px solid #8a5a00;
+        background: #fff4d6;
+      }
     `,
   ];
 
@@ -101,7 +106,7 @@ export class Console extends LitElement {
   createSession: SessionFactory = browserSession;
   private hosts: readonly HostSummary[] | undefined = undefined;
   private online = true;
-  private session: ViewerSession | undefined = undefined;
+  private session: ViewerSessionLike | undefined = undefined;
   private unsubscribe: Array<() => void> = [];
   private followed: TechClient | undefined;
 
@@ -139,7 +144,7 @@ export class Console extends LitElement {
       </header>
       <main>
         <h1>${msg('Remote support', { id: 'console.title' })}</h1>
-        <p class="connection" role="status">${this.online
+        <p class="connection ${this.online ? '' : 'lost'}" role="status">${this.online
           ? ''
           : msg('The connection to the server was lost. Reconnecting…', { id: 'console.reconnecting' })}</p>
         <section aria-labelledby="connect-heading">

@@ -4,7 +4,7 @@ import type { WireError } from '@wardlink/protocol';
 import { InputCapture } from '../../input/InputCapture.ts';
 import type { Size } from '../../input/pointer.ts';
 import { endReasonText, errorText } from '../../localization/messages.ts';
-import type { ViewerSession, ViewerSessionState } from '../../session/ViewerSession.ts';
+import type { ViewerSessionLike, ViewerSessionState } from '../../session/ViewerSession.ts';
 import { theme } from '../../styles/theme.ts';
 import { remoteScreenStyles } from './remote-screen.styles.ts';
 
@@ -25,7 +25,7 @@ export class RemoteScreen extends LitElement {
   static override styles = [theme, remoteScreenStyles];
 
   /** The session to show; the component follows its events. */
-  session: ViewerSession | undefined = undefined;
+  session: ViewerSessionLike | undefined = undefined;
   private state: ViewerSessionState = { phase: 'idle' };
   private hostError: WireError | undefined = undefined;
   private captured = false;
@@ -33,6 +33,7 @@ export class RemoteScreen extends LitElement {
   private hostSize: Size | undefined;
   private capture: InputCapture | undefined;
   private unsubscribe: Array<() => void> = [];
+  private followed: ViewerSessionLike | undefined;
 
   constructor() {
     super();
@@ -49,7 +50,9 @@ export class RemoteScreen extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.follow(undefined);
+    for (const off of this.unsubscribe.splice(0)) {
+      off();
+    }
     this.capture?.close();
     this.capture = undefined;
   }
@@ -85,7 +88,9 @@ export class RemoteScreen extends LitElement {
           <h1>${host ?? msg('Remote session', { id: 'screen.title' })}</h1>
           <p role="status" class="status ${this.state.phase}">${this.statusText()}</p>
         </div>
-        <p id="hint" class="hint ${this.captured ? 'captured' : ''}">${this.captured
+        <p id="hint" class="hint ${this.captured ? 'captured' : ''}">${final
+          ? ''
+          : this.captured
           ? msg('Keyboard and mouse go to the remote PC. Press Ctrl+Alt+Shift to release the keyboard.', {
               id: 'screen.hint.captured',
             })
@@ -104,10 +109,9 @@ export class RemoteScreen extends LitElement {
         class="stage"
         tabindex="0"
         role="application"
-        aria-roledescription=${msg('remote screen', { id: 'screen.roledescription' })}
         aria-label=${host
-          ? msg(str`Remote screen of ${host}`, { id: 'screen.applicationName' })
-          : msg('Remote screen', { id: 'screen.video' })}
+          ? msg(str`Remote control: ${host}`, { id: 'screen.applicationName' })
+          : msg('Remote control', { id: 'screen.applicationNameNoHost' })}
         aria-describedby="hint"
         @focusin=${() => (this.captured = true)}
         @focusout=${() => (this.captured = false)}
@@ -146,9 +150,16 @@ export class RemoteScreen extends LitElement {
     }
   }
 
-  private follow(session: ViewerSession | undefined): void {
+  private follow(session: ViewerSessionLike | undefined): void {
     for (const off of this.unsubscribe.splice(0)) {
       off();
+    }
+    if (session !== this.followed) {
+      // A different session: nothing of the previous one may show through.
+      this.followed = session;
+      this.stream = undefined;
+      this.hostSize = undefined;
+      this.hostError = undefined;
     }
     if (!session) {
       return;

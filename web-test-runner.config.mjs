@@ -1,0 +1,34 @@
+// Component tests of the browser UIs (technician viewer, ward page) in
+// Debian's Chromium: `npx web-test-runner`. Tests are silent when they pass.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+
+export default {
+  files: ['viewer/src/**/*.test.ts', 'host-agent/ui/**/*.test.ts'],
+  // socket.io-client must resolve to its browser build (the node build pulls in ws).
+  nodeResolve: { browser: true, exportConditions: ['browser'] },
+  concurrency: 2,
+  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json' })],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: '/usr/bin/chromium',
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      },
+    }),
+  ],
+  // Generous: the shared 2-core machine can be busy; passing tests take well under a second each.
+  testFramework: { config: { timeout: 20000 } },
+  // Keep the output quiet: no browser console echo unless a test fails.
+  filterBrowserLogs: ({ type }) => type === 'error',
+};

@@ -47,7 +47,8 @@ const selected = (files) => (only.length ? files.filter((f) => only.some((o) => 
 if (!only.length) {
   step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   step('lint', 'npx', ['eslint', '--max-warnings=0', '.']);
-  step('viewer components (web-test-runner, Chromium)', 'npx', ['web-test-runner']);
+  const [cmd, args] = isolated(['npx', 'web-test-runner']);
+  step('viewer components (web-test-runner, Chromium, loopback-only namespace)', cmd, args);
 }
 const nodeTests = [...selected(unit), ...selected(e2e)];
 if (nodeTests.length) {

@@ -12,6 +12,7 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-features=WebRtcHideLocalIpsWithMdns',
   '--allow-loopback-in-peer-connection',
+  '--use-fake-ui-for-media-stream',
 ];
 
 /** Debian's Chromium, headless, in a fresh profile; `close()` removes the profile. */

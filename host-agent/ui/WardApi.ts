@@ -1,4 +1,5 @@
-import { readWardState, type WardState } from './wardState.ts';
+import type { WardState } from '@wardlink/protocol';
+import { readWardState, readWardStateEvent } from './wardState.ts';
 
 /** Result of a call to the agent's local API. */
 export type WardResult = { ok: true; data: WardState } | { ok: false; error: { code: string; message: string } };
@@ -40,13 +41,7 @@ export class WardApi {
   subscribe(subscriber: WardSubscriber): () => void {
     const source = new EventSource(`${this.base}/api/events`);
     const onState = (e: MessageEvent): void => {
-      let value: unknown;
-      try {
-        value = JSON.parse(String(e.data));
-      } catch {
-        return;
-      }
-      const state = readWardState(value);
+      const state = readWardStateEvent(e.data);
       if (state) {
         subscriber.state(state);
       }

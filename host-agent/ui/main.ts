@@ -1,28 +1,10 @@
 /** Entry of the ward page bundle, served by the host agent on 127.0.0.1 (see scripts/build.mjs). */
-import { css } from 'lit';
-import { LOCALE_STATUS_EVENT, msg } from '@lit/localize';
-import { initLocale } from './localization/locale.ts';
+import { msg } from '@lit/localize';
+import { startPage } from '@wardlink/viewer/ui-kit';
+import * as ja from './localization/ja.ts';
 import './components/ward-app/ward-app.ts';
 
-const page = css`
-  html,
-  body {
-    margin: 0;
-    background: #f4f6f8;
-  }
-`;
-if (page.styleSheet) {
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, page.styleSheet];
-}
-
-function updateTitle(): void {
-  document.title = msg('wardlink – remote support', { id: 'ward.documentTitle' });
-}
-
-window.addEventListener(LOCALE_STATUS_EVENT, (e) => {
-  if (e.detail.status === 'ready') {
-    updateTitle();
-  }
+void startPage({
+  templates: { ja },
+  title: () => msg('wardlink – remote support', { id: 'ward.documentTitle' }),
 });
-
-void initLocale().then(updateTitle);

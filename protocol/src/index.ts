@@ -7,3 +7,4 @@ export * from './channel.ts';
 export * from './http.ts';
 export * from './ice.ts';
 export * from './pake/index.ts';
+export * from './ward.ts';

@@ -1,21 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EndReason, IceConfig, TechnicianInfo } from '@wardlink/protocol';
+import type { EndReason, IceConfig, TechnicianInfo, WardState } from '@wardlink/protocol';
 import type { BrokerClient } from '../broker/BrokerClient.ts';
 import type { InputInjector, ScreenCapture } from '../platform/types.ts';
 import { HostPeer } from './HostPeer.ts';
 
-/** What the ward user's page shows; mirrored by host-agent/ui. */
-export interface WardState {
-  hostName: string;
-  broker: 'online' | 'offline';
-  state: 'idle' | 'waiting' | 'connecting' | 'live' | 'ended';
-  code?: string;
-  /** Milliseconds since the epoch. */
-  expiresAt?: number;
-  technician?: { name: string; organisation: string; from: string };
-  endReason?: EndReason;
-}
+/** What the ward user's page shows: declared in the protocol (`WardState` in protocol/src/ward.ts). */
+export type { WardState } from '@wardlink/protocol';
 
 /** Options for {@link SessionController}. */
 export interface SessionControllerOptions {

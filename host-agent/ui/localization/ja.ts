@@ -7,8 +7,6 @@ import { str } from '@lit/localize';
 
 /** Message id -> Japanese text. */
 export const templates = {
-  'language.label': '言語 (Language)',
-
   'ward.documentTitle': 'wardlink – リモートサポート',
   'ward.product': 'リモートサポート',
   'ward.thisPc': 'この PC',

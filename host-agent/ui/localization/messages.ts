@@ -1,10 +1,8 @@
 import { msg } from '@lit/localize';
+import type { EndReason } from '@wardlink/protocol';
 
-/**
- * Localised text for why the last session ended, from the ward user's
- * point of view; undefined for a reason this page does not know.
- */
-export function endReasonText(reason: string): string | undefined {
+/** Localised text for why the last session ended, from the ward user's point of view. */
+export function endReasonText(reason: EndReason): string {
   switch (reason) {
     case 'ended_by_host':
       return msg('you ended it.', { id: 'ward.reason.ended_by_host' });
@@ -18,7 +16,9 @@ export function endReasonText(reason: string): string | undefined {
       return msg('the session code expired.', { id: 'ward.reason.expired' });
     case 'failed':
       return msg('the connection failed.', { id: 'ward.reason.failed' });
-    default:
-      return undefined;
+    default: {
+      const unreachable: never = reason;
+      return unreachable;
+    }
   }
 }

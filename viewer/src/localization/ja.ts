@@ -11,8 +11,6 @@ export const templates = {
   'app.loading': '読み込み中…',
   'app.subtitle': 'リモートサポート コンソール',
 
-  'language.label': '言語 (Language)',
-
   'login.username': 'ユーザー名',
   'login.password': 'パスワード',
   'login.submit': 'ログイン',

@@ -1,24 +1,10 @@
 import { css } from 'lit';
 
-/** Layout of `<wl-ward-app>`: one calm card, a very large code and very large buttons. */
+/**
+ * Layout of `<wl-ward-app>`: one calm card, a very large code and very large
+ * buttons. Comes after the ui-kit's `theme` and `pageStyles` (page, top bar, brand).
+ */
 export const wardAppStyles = css`
-  :host {
-    display: block;
-    min-height: 100vh;
-    background: var(--wl-bg);
-  }
-  header {
-    display: flex;
-    align-items: center;
-    gap: 1rem;
-    padding: 0.75rem 1.5rem;
-    background: var(--wl-surface);
-    border-bottom: 2px solid var(--wl-border);
-  }
-  .brand {
-    font-weight: 700;
-    font-size: 1.25rem;
-  }
   .product {
     flex: 1 1 auto;
     color: var(--wl-muted);

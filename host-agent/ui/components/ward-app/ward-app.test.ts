@@ -1,9 +1,13 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { applyLocale, LOCALE_STORAGE_KEY } from '../../localization/locale.ts';
+import type { WardState } from '@wardlink/protocol';
+import { applyLocale, configureLocales, LOCALE_STORAGE_KEY } from '@wardlink/viewer/ui-kit';
+import * as ja from '../../localization/ja.ts';
 import type { WardApi, WardResult, WardSubscriber } from '../../WardApi.ts';
-import type { WardState } from '../../wardState.ts';
 import './ward-app.ts';
 import type { WardApp } from './ward-app.ts';
+
+// What the page's main.ts does through startPage().
+configureLocales({ ja });
 
 /** The agent's API, answering from a state the test sets. */
 class FakeApi {
@@ -146,12 +150,13 @@ describe('wl-ward-app', () => {
 
   it('switches to Japanese and back', async () => {
     const { el } = await page(waiting);
-    const select = $(el, 'wl-ward-language-switch')!.shadowRoot!.querySelector('select')!;
+    const select = $(el, 'wl-language-switch')!.shadowRoot!.querySelector('select')!;
     select.value = 'ja';
     select.dispatchEvent(new Event('change'));
     await waitUntil(() => text(el, '[role=status]') === 'サポート担当者の接続を待っています');
     expect(buttons(el)).to.deep.equal(['セッションを終了']);
     expect(text(el, '#code-label')).to.equal('セッションコード');
+    expect(select.labels![0]!.textContent).to.equal('言語 (Language)');
     expect(document.documentElement.lang).to.equal('ja');
     select.value = 'en';
     select.dispatchEvent(new Event('change'));

@@ -1,13 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import type { WardState } from '@wardlink/protocol';
+// The ui-kit also defines <wl-language-switch>, which the header uses.
+import { currentLocale, pageStyles, theme } from '@wardlink/viewer/ui-kit';
 import { formatCode, formatTime } from '../../format.ts';
-import { currentLocale } from '../../localization/locale.ts';
 import { endReasonText } from '../../localization/messages.ts';
-import { theme } from '../../styles/theme.ts';
 import { WardApi } from '../../WardApi.ts';
-import type { WardState } from '../../wardState.ts';
 import { wardAppStyles } from './ward-app.styles.ts';
-import '../language-switch/language-switch.ts';
 
 /**
  * `<wl-ward-app>`: the page the ward user sees on their own PC. "Get help"
@@ -24,7 +23,7 @@ export class WardApp extends LitElement {
     failed: { state: true },
   };
 
-  static override styles = [theme, wardAppStyles];
+  static override styles = [theme, pageStyles, wardAppStyles];
 
   /** The agent's local API; tests pass a fake. */
   api: WardApi = new WardApi();
@@ -69,7 +68,7 @@ export class WardApp extends LitElement {
       <header>
         <span class="brand">wardlink</span>
         <span class="product">${msg('Remote support', { id: 'ward.product' })}</span>
-        <wl-ward-language-switch></wl-ward-language-switch>
+        <wl-language-switch></wl-language-switch>
       </header>
       <main>
         <p class="this-pc">${msg('This PC', { id: 'ward.thisPc' })}</p>

@@ -4,7 +4,7 @@ import { ErrorCode, type Me } from '@wardlink/protocol';
 import { connectTech } from '../../api/connectTech.ts';
 import { logout, me } from '../../api/http.ts';
 import { TechClient, type TechSocket } from '../../api/TechClient.ts';
-import { theme } from '../../styles/theme.ts';
+import { theme } from '../../ui-kit/theme.ts';
 import type { SignedInEvent } from '../login/login.ts';
 import '../console/console.ts';
 import '../login/login.ts';

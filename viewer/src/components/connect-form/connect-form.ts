@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { SessionCode, parse } from '@wardlink/protocol';
-import { theme } from '../../styles/theme.ts';
+import { theme } from '../../ui-kit/theme.ts';
 
 /** Detail of the `wl-connect` event: the session code as 9 digits. */
 export type ConnectEvent = CustomEvent<{ code: string }>;

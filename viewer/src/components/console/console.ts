@@ -3,11 +3,11 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { HostSummary, Me } from '@wardlink/protocol';
 import type { TechClient } from '../../api/TechClient.ts';
 import { ViewerSession, type ViewerSessionLike } from '../../session/ViewerSession.ts';
-import { theme } from '../../styles/theme.ts';
+import { pageStyles, theme } from '../../ui-kit/theme.ts';
 import type { ConnectEvent } from '../connect-form/connect-form.ts';
 import '../connect-form/connect-form.ts';
 import '../host-list/host-list.ts';
-import '../language-switch/language-switch.ts';
+import '../../ui-kit/language-switch/language-switch.ts';
 import '../remote-screen/remote-screen.ts';
 
 /** Makes the session for a connect request; tests replace it. */
@@ -38,24 +38,11 @@ export class Console extends LitElement {
 
   static override styles = [
     theme,
+    pageStyles,
     css`
-      :host {
-        display: block;
-        min-height: 100vh;
-        background: var(--wl-bg);
-      }
       header {
-        display: flex;
         flex-wrap: wrap;
-        align-items: center;
         gap: 0.75rem 1.5rem;
-        padding: 0.75rem 1.5rem;
-        background: var(--wl-surface);
-        border-bottom: 2px solid var(--wl-border);
-      }
-      .brand {
-        font-weight: 700;
-        font-size: 1.25rem;
       }
       .who {
         flex: 1 1 auto;

@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import type { HostSummary } from '@wardlink/protocol';
-import { theme } from '../../styles/theme.ts';
+import { theme } from '../../ui-kit/theme.ts';
 
 /**
  * `<wl-host-list>`: the registered PCs and whether each is online. Host

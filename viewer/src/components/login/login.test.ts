@@ -1,7 +1,12 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import * as ja from '../../localization/ja.ts';
 import { stubFetch } from '../../testing/fetchStub.ts';
+import { applyLocale, configureLocales, LOCALE_STORAGE_KEY } from '../../ui-kit/localization.ts';
 import './login.ts';
 import type { Login, SignedInEvent } from './login.ts';
+
+// What the viewer's main.ts does through startPage().
+configureLocales({ ja });
 
 const ME = { id: 'user-0001', username: 'tanaka', name: 'Tanaka Ichiro', organisation: 'Vendor KK', role: 'vendor' };
 
@@ -18,9 +23,21 @@ function alertText(el: Login): string {
   return el.shadowRoot!.querySelector('[role=alert]')!.textContent!.trim();
 }
 
+async function choose(select: HTMLSelectElement, value: string): Promise<void> {
+  select.value = value;
+  select.dispatchEvent(new Event('change'));
+  // The switch awaits setLocale; give it a turn, then let components re-render.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 describe('wl-login', () => {
   let restore: (() => void) | undefined;
-  afterEach(() => restore?.());
+  afterEach(async () => {
+    restore?.();
+    restore = undefined;
+    await applyLocale('en', false);
+    localStorage.removeItem(LOCALE_STORAGE_KEY);
+  });
 
   it('is accessible', async () => {
     const el = await fixture<Login>(html`<wl-login></wl-login>`);
@@ -73,5 +90,25 @@ describe('wl-login', () => {
     submit(el);
     await waitUntil(() => alertText(el) !== '');
     expect(alertText(el)).to.equal('Too many attempts. Wait a moment and try again.');
+  });
+
+  it('switches the form to Japanese and back with its language switch', async () => {
+    const login = await fixture<Login>(html`<wl-login></wl-login>`);
+    const root = login.shadowRoot!;
+    const select = root.querySelector('wl-language-switch')!.shadowRoot!.querySelector('select')!;
+    const button = () => root.querySelector('button[type=submit]')!.textContent!.trim();
+    expect(button()).to.equal('Sign in');
+
+    await choose(select, 'ja');
+    await login.updateComplete;
+    expect(button()).to.equal('ログイン');
+    expect(root.querySelector('label[for=username]')!.textContent).to.equal('ユーザー名');
+    expect(document.documentElement.lang).to.equal('ja');
+    expect(localStorage.getItem(LOCALE_STORAGE_KEY)).to.equal('ja');
+
+    await choose(select, 'en');
+    await login.updateComplete;
+    expect(button()).to.equal('Sign in');
+    expect(document.documentElement.lang).to.equal('en');
   });
 });

@@ -3,8 +3,8 @@ import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { ErrorCode, type Me } from '@wardlink/protocol';
 import { login } from '../../api/http.ts';
 import { errorText } from '../../localization/messages.ts';
-import { theme } from '../../styles/theme.ts';
-import '../language-switch/language-switch.ts';
+import { pageStyles, theme } from '../../ui-kit/theme.ts';
+import '../../ui-kit/language-switch/language-switch.ts';
 
 /** Detail of the `wl-signed-in` event: the technician who signed in. */
 export type SignedInEvent = CustomEvent<Me>;
@@ -24,12 +24,8 @@ export class Login extends LitElement {
 
   static override styles = [
     theme,
+    pageStyles,
     css`
-      :host {
-        display: block;
-        min-height: 100vh;
-        background: var(--wl-bg);
-      }
       .top {
         display: flex;
         justify-content: flex-end;

@@ -5,7 +5,7 @@ import { InputCapture } from '../../input/InputCapture.ts';
 import type { Size } from '../../input/pointer.ts';
 import { endReasonText, errorText } from '../../localization/messages.ts';
 import type { ViewerSessionLike, ViewerSessionState } from '../../session/ViewerSession.ts';
-import { theme } from '../../styles/theme.ts';
+import { theme } from '../../ui-kit/theme.ts';
 import { remoteScreenStyles } from './remote-screen.styles.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { css } from 'lit';
 
 /**
- * Shared look of the technician console: calm, high-contrast, large touch
- * targets (at least 44 px), and a focus ring that cannot be missed.
- * Components add it to their `static styles`.
+ * The look of both wardlink pages (technician console and ward page):
+ * calm, high-contrast, large touch targets (at least 44 px), and a focus
+ * ring that cannot be missed. Components add it first to their `static styles`.
  */
 export const theme = css`
   :host {
@@ -104,5 +104,31 @@ export const theme = css`
     clip: rect(0 0 0 0);
     white-space: nowrap;
     border: 0;
+  }
+`;
+
+/**
+ * A component that is a whole page: it fills the window on the page
+ * background, and its top bar (`<header>`) carries the `.brand` wordmark.
+ * Add it after {@link theme}; the component's own styles may then adjust
+ * the bar (gaps, wrapping).
+ */
+export const pageStyles = css`
+  :host {
+    display: block;
+    min-height: 100vh;
+    background: var(--wl-bg);
+  }
+  header {
+    display: flex;
+    align-items: center;
+    gap: 1rem;
+    padding: 0.75rem 1.5rem;
+    background: var(--wl-surface);
+    border-bottom: 2px solid var(--wl-border);
+  }
+  .brand {
+    font-weight: 700;
+    font-size: 1.25rem;
   }
 `;

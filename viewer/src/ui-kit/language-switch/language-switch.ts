@@ -1,11 +1,12 @@
 import { LitElement, css, html } from 'lit';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
-import { applyLocale, currentLocale, isAppLocale } from '../../localization/locale.ts';
-import { theme } from '../../styles/theme.ts';
+import { applyLocale, currentLocale, isAppLocale } from '../localization.ts';
+import { theme } from '../theme.ts';
 
 /**
- * `<wl-language-switch>`: a labelled select that switches the console
- * between English and Japanese and remembers the choice.
+ * `<wl-language-switch>`: a labelled select that switches the page between
+ * English and Japanese and remembers the choice. Used by both pages; the
+ * page must have called `configureLocales()` (its `startPage()` does).
  */
 export class LanguageSwitch extends LitElement {
   static override styles = [
@@ -45,7 +46,12 @@ export class LanguageSwitch extends LitElement {
   }
 }
 
-customElements.define('wl-language-switch', LanguageSwitch);
+// Each page is its own bundle, so the one tag name cannot clash; the guard
+// only keeps a second copy of this module (say, loaded by another path)
+// from throwing.
+if (!customElements.get('wl-language-switch')) {
+  customElements.define('wl-language-switch', LanguageSwitch);
+}
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PlatformError, createPlatform } from './index.ts';
+
+function withPlatform<T>(platform: NodeJS.Platform, fn: () => T): T {
+  const original = Object.getOwnPropertyDescriptor(process, 'platform')!;
+  Object.defineProperty(process, 'platform', { ...original, value: platform });
+  try {
+    return fn();
+  } finally {
+    Object.defineProperty(process, 'platform', original);
+  }
+}
+
+describe('createPlatform', () => {
+  it('gives the X11 backends on Linux without touching the display', () => {
+    const platform = withPlatform('linux', () => createPlatform({ display: ':4093', fps: 10 }));
+    assert.equal(platform.capture.width, 0);
+    assert.notEqual(platform.newCapture(), platform.capture);
+    assert.equal(typeof platform.input.apply, 'function');
+    platform.capture.close();
+    platform.input.close();
+  });
+
+  it('refuses Windows until its backend exists', () => {
+    assert.throws(
+      () => withPlatform('win32', () => createPlatform({ display: ':0' })),
+      (e: unknown) => e instanceof PlatformError && e.code === 'unsupported' && e.message === 'win32 backend not implemented yet',
+    );
+  });
+});

@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { startXDisplay, type XDisplay } from '../../../../test/support/xdisplay.ts';
+import { PlatformError } from '../errors.ts';
+import type { CapturedFrame } from '../types.ts';
+import { X11ScreenCapture, type CapturePixelFormat } from './X11ScreenCapture.ts';
+
+const exec = promisify(execFile);
+
+/** BT.601 limited-range YUV of the colours the tests paint, as libyuv and swscale produce them. */
+const RED = { y: 82, u: 90, v: 240 };
+const BLUE = { y: 41, u: 240, v: 110 };
+const GREEN = { y: 145, u: 54, v: 34 };
+
+function yuvAt(f: CapturedFrame, x: number, y: number): { y: number; u: number; v: number } {
+  const chromaW = f.width / 2;
+  const uBase = f.width * f.height;
+  const vBase = uBase + chromaW * (f.height / 2);
+  const c = (y >> 1) * chromaW + (x >> 1);
+  return { y: f.data[y * f.width + x]!, u: f.data[uBase + c]!, v: f.data[vBase + c]! };
+}
+
+function assertColour(f: CapturedFrame, x: number, y: number, want: { y: number; u: number; v: number }, what: string): void {
+  const got = yuvAt(f, x, y);
+  const close = Math.abs(got.y - want.y) <= 3 && Math.abs(got.u - want.u) <= 3 && Math.abs(got.v - want.v) <= 3;
+  assert.ok(close, `${what} at ${x},${y}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+}
+
+/** Collects frames and lets a test wait for one that matches. */
+function frameSink(): { onFrame: (f: CapturedFrame) => void; frames: CapturedFrame[]; next: (match: (f: CapturedFrame) => boolean, timeoutMs?: number) => Promise<CapturedFrame> } {
+  const frames: CapturedFrame[] = [];
+  const waiters = new Set<(f: CapturedFrame) => void>();
+  return {
+    frames,
+    onFrame: (f) => {
+      frames.push(f);
+      if (frames.length > 50) frames.shift();
+      for (const w of waiters) w(f);
+    },
+    next: (match, timeoutMs = 5000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error('no matching frame'));
+        }, timeoutMs);
+        const check = (f: CapturedFrame): void => {
+          if (!match(f)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(f);
+        };
+        waiters.add(check);
+      }),
+  };
+}
+
+/** PIDs of ffmpeg processes that are children of this test process. */
+async function ffmpegChildren(): Promise<number[]> {
+  const { stdout } = await exec('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)]).catch(() => ({ stdout: '' }));
+  return stdout
+    .split('\n')
+    .filter((l) => /\bffmpeg\b/.test(l))
+    .map((l) => Number(l.trim().split(/\s+/)[0]));
+}
+
+const noError = (e: Error): void => assert.fail(`unexpected capture error: ${e.message}`);
+
+describe('X11ScreenCapture', () => {
+  let x: XDisplay;
+
+  before(async () => {
+    x = await startXDisplay({ width: 640, height: 480 });
+  });
+
+  after(async () => {
+    await x?.stop();
+  });
+
+  for (const pixelFormat of ['rgb0', 'yuv420p'] as CapturePixelFormat[]) {
+    it(`delivers I420 frames of the screen size in the right colours (${pixelFormat})`, async () => {
+      await x.run('xsetroot', ['-solid', '#ff0000']);
+      const capture = new X11ScreenCapture({ display: x.display, pixelFormat, drawMouse: false });
+      const sink = frameSink();
+      try {
+        await capture.start(sink.onFrame, noError);
+        assert.equal(capture.width, 640);
+        assert.equal(capture.height, 480);
+        const first = sink.frames[0]!;
+        assert.equal(first.width, 640);
+        assert.equal(first.height, 480);
+        assert.equal(first.data.length, (640 * 480 * 3) / 2);
+        assertColour(first, 10, 10, RED, 'red root');
+        assertColour(first, 600, 450, RED, 'red root');
+
+        await x.run('xsetroot', ['-solid', '#0000ff']);
+        const blue = await sink.next((f) => Math.abs(yuvAt(f, 320, 240).y - BLUE.y) <= 3);
+        assertColour(blue, 320, 240, BLUE, 'blue root');
+
+        await x.run('xsetroot', ['-solid', '#00ff00']);
+        const green = await sink.next((f) => Math.abs(yuvAt(f, 320, 240).y - GREEN.y) <= 3);
+        assertColour(green, 5, 470, GREEN, 'green root');
+      } finally {
+        capture.close();
+      }
+    });
+  }
+
+  it('skips an unchanged screen but still delivers a frame every keep-alive period', async () => {
+    await x.run('xsetroot', ['-solid', '#303030']);
+    const capture = new X11ScreenCapture({ display: x.display, fps: 30, keepaliveMs: 500 });
+    const sink = frameSink();
+    try {
+      await capture.start(sink.onFrame, noError);
+      await new Promise((r) => setTimeout(r, 1300));
+      // 30 fps for 1.3 s would be ~40 frames; only the first and the keep-alives arrive.
+      assert.ok(sink.frames.length >= 2 && sink.frames.length <= 5, `got ${sink.frames.length} frames`);
+    } finally {
+      capture.close();
+    }
+  });
+
+  it('close() kills ffmpeg, silences callbacks and is safe to call twice', async () => {
+    const capture = new X11ScreenCapture({ display: x.display, keepaliveMs: 50 });
+    let errors = 0;
+    const sink = frameSink();
+    await capture.start(sink.onFrame, () => errors++);
+    assert.equal((await ffmpegChildren()).length, 1);
+    capture.close();
+    capture.close();
+    const count = sink.frames.length;
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(await ffmpegChildren(), []);
+    assert.equal(sink.frames.length, count, 'no frames after close()');
+    assert.equal(errors, 0, 'closing is not an error');
+    await assert.rejects(capture.start(sink.onFrame, noError), (e: unknown) => e instanceof PlatformError && e.code === 'closed');
+  });
+
+  it('reports ffmpeg dying once through onError, with ffmpeg\'s last words', async () => {
+    const capture = new X11ScreenCapture({ display: x.display });
+    const errors: Error[] = [];
+    try {
+      await capture.start(() => undefined, (e) => errors.push(e));
+      const [pid] = await ffmpegChildren();
+      assert.ok(pid, 'ffmpeg is running');
+      process.kill(pid, 'SIGKILL');
+      const deadline = Date.now() + 5000;
+      while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(errors.length, 1);
+      const err = errors[0]!;
+      assert.ok(err instanceof PlatformError);
+      assert.equal(err.code, 'capture_failed');
+      assert.match(err.message, /ffmpeg exited \(signal SIGKILL\): \S/);
+    } finally {
+      capture.close();
+    }
+  });
+
+  it('start() rejects with ffmpeg\'s complaint when the display does not exist', async () => {
+    const capture = new X11ScreenCapture({ display: ':4093' });
+    await assert.rejects(
+      capture.start(() => undefined, noError),
+      (e: unknown) => e instanceof PlatformError && e.code === 'capture_failed' && /ffmpeg exited \(code \d+\): .*\S/.test(e.message),
+    );
+    capture.close();
+    assert.deepEqual(await ffmpegChildren(), []);
+  });
+
+  it('start() rejects when ffmpeg cannot be run', async () => {
+    const capture = new X11ScreenCapture({ display: x.display, ffmpegPath: 'wardlink-no-such-ffmpeg' });
+    await assert.rejects(capture.start(() => undefined, noError), (e: unknown) => e instanceof PlatformError && /cannot run ffmpeg/.test(e.message));
+    capture.close();
+  });
+});

@@ -1,10 +1,11 @@
 import type { ViewerMessage } from '@wardlink/protocol';
 
 /**
- * One captured frame in I420 (YUV 4:2:0 planar, BT.601 limited range), ready for wrtc's
- * `RTCVideoSource.onFrame`. `data` holds the Y plane (width*height bytes) followed by the
- * U and V planes (width/2 * height/2 bytes each). Each frame owns its buffer: the capture
- * never writes to it again, so a consumer may keep it.
+ * One captured frame in I420 (YUV 4:2:0 planar, BT.709 limited range: what browsers assume for
+ * a VP8/VP9 stream without colour space), ready for wrtc's `RTCVideoSource.onFrame`. `data`
+ * holds the Y plane (width*height bytes) followed by the U and V planes (width/2 * height/2
+ * bytes each). Each frame owns its buffer: the capture never writes to it again, so a consumer
+ * may keep it.
  */
 export interface CapturedFrame {
   /** Pixels. */

@@ -364,9 +364,13 @@ async function emptyKeycodes(conn: X11Connection): Promise<number[]> {
 async function typeIntoTerminal(x: XDisplay, injector: X11InputInjector, probe: X11Connection, file: string, typeText: () => Promise<void>): Promise<string> {
   const title = `wl-typing-${process.hrtime.bigint()}`;
   const term = x.spawn('env', ['LC_ALL=C.UTF-8', 'xterm', '-title', title, '-geometry', '80x10+0+0', '-e', 'sh', '-c', 'exec cat > "$0"', file]);
+  let output = '';
+  term.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
   const exited = new Promise<void>((resolve) => term.once('exit', () => resolve()));
   try {
-    const window = await findWindow(x, `^${title}$`);
+    const window = await findWindow(x, `^${title}$`).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message} (xterm exit ${term.exitCode ?? term.signalCode ?? 'none'}: ${output.trim()})`);
+    });
     await until('cat to open its file', () => existsSync(file));
     await clickToFocus(x, injector, probe, window);
     await typeText();
@@ -376,7 +380,11 @@ async function typeIntoTerminal(x: XDisplay, injector: X11InputInjector, probe: 
     await injector.apply({ type: 'input:key', action: 'down', code: 'KeyD', modifiers: { ...NONE, ctrl: true } });
     await injector.apply({ type: 'input:key', action: 'up', code: 'KeyD', modifiers: { ...NONE, ctrl: true } });
     await injector.apply({ type: 'input:key', action: 'up', code: 'ControlLeft', modifiers: NONE });
-    await Promise.race([exited, sleep(5000).then(() => assert.fail(`xterm did not exit; file has ${JSON.stringify(readFileSync(file, 'utf8'))}`))]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 10_000)));
+    const outcome = await Promise.race([exited, timeout]);
+    clearTimeout(timer);
+    assert.notEqual(outcome, 'timeout', `xterm did not exit; file has ${JSON.stringify(readFileSync(file, 'utf8'))}`);
     return readFileSync(file, 'utf8');
   } finally {
     term.kill();

@@ -1,22 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import type * as Wrtc from '@roamhq/wrtc';
 import { PlatformError } from '../errors.ts';
 import type { CapturedFrame, PlatformLogger, ScreenCapture } from '../types.ts';
 import { RawFrameReader } from './RawFrameReader.ts';
-
-/**
- * Pixel format ffmpeg writes to the pipe.
- * - `yuv420p` (default): ffmpeg converts every frame (swscale); Node reads 1.5 MB per 1280x800
- *   frame and only copies frames that changed.
- * - `rgb0`: ffmpeg only reorders bytes (x11grab delivers bgr0); Node reads 4 MB per frame and
- *   converts changed frames with libyuv (`wrtc.nonstandard.rgbaToI420`, which reads R,G,B,A and
- *   ignores A: exactly rgb0's layout).
- * Measured at 1280x800, 30 fps on 2 busy cores, medians: ffmpeg 11% vs 6%, Node 7% vs 11-20% of
- * a core; the totals are similar but `yuv420p` keeps the Node event loop (which also carries input
- * and signalling) much lighter.
- */
-export type CapturePixelFormat = 'rgb0' | 'yuv420p';
 
 /** Options of {@link X11ScreenCapture}. */
 export interface X11ScreenCaptureOptions {
@@ -26,8 +11,6 @@ export interface X11ScreenCaptureOptions {
   fps?: number;
   /** ffmpeg executable. Default `ffmpeg` (looked up in PATH). */
   ffmpegPath?: string;
-  /** Default `yuv420p` (see {@link CapturePixelFormat}). */
-  pixelFormat?: CapturePixelFormat;
   /** Milliseconds: an unchanged screen is still delivered this often. Default 1000. */
   keepaliveMs?: number;
   /** Milliseconds `start()` waits for the first frame. Default 10000. */
@@ -44,11 +27,20 @@ const MAX_EARLY_BYTES = 64 * 1024 * 1024;
 
 /**
  * Captures an X11 screen with `ffmpeg -f x11grab` (MIT-SHM) and delivers I420 frames.
- * ffmpeg writes raw frames to a pipe; {@link RawFrameReader} cuts them by exact size and skips
- * frames identical to the previous one, except for one keep-alive frame per `keepaliveMs`, so an
- * idle screen costs no conversion and no encoding downstream. The screen size comes from
- * ffmpeg's own stream description on stderr. Needs ffmpeg >= 5.0 (`-fps_mode`). The size is read
- * once: after a resolution change, make a new capture.
+ *
+ * ffmpeg converts to yuv420p itself and writes raw frames to a pipe; {@link RawFrameReader} cuts
+ * them by exact size and skips frames identical to the previous one, except for one keep-alive
+ * frame per `keepaliveMs`, so an idle screen costs no copy and no encoding downstream.
+ *
+ * Why ffmpeg converts: measured at 1280x800, 30 fps on 2 busy cores, letting ffmpeg emit rgb0
+ * (a cheap byte shuffle of x11grab's bgr0) and converting in Node with libyuv
+ * (`wrtc.nonstandard.rgbaToI420`) cost about the same in total (ffmpeg ~6% + Node 11-20% vs
+ * ffmpeg ~11% + Node ~7% of a core), but moved 2.7 times the bytes through the pipe onto the Node
+ * event loop, which also carries input and signalling; and libyuv there only offers BT.601.
+ *
+ * The frame size comes from ffmpeg's own stream description on stderr (an odd screen width or
+ * height loses its last column or row, as I420 needs even sizes); it is read once, so after a
+ * resolution change make a new capture. Needs ffmpeg >= 5.0 (`-fps_mode`).
  */
 export class X11ScreenCapture implements ScreenCapture {
   private _width = 0;
@@ -68,7 +60,6 @@ export class X11ScreenCapture implements ScreenCapture {
   private onError: ((e: Error) => void) | undefined;
   private settleStart: ((err?: PlatformError) => void) | undefined;
   private startTimer: NodeJS.Timeout | undefined;
-  private toI420: ((frame: Buffer) => Uint8Array) | undefined;
 
   constructor(private readonly options: X11ScreenCaptureOptions) {
     const fps = options.fps ?? 30;
@@ -120,7 +111,6 @@ export class X11ScreenCapture implements ScreenCapture {
   }
 
   private spawnFfmpeg(): void {
-    const format = this.options.pixelFormat ?? 'yuv420p';
     const args = [
       '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
       '-f', 'x11grab', '-framerate', String(this.options.fps ?? 30),
@@ -129,10 +119,11 @@ export class X11ScreenCapture implements ScreenCapture {
       // Without passthrough ffmpeg duplicates frames to hold a constant rate; without the
       // demuxer's microsecond time base the muxer complains about equal timestamps.
       '-fps_mode', 'passthrough', '-enc_time_base', '-1',
-      // Browsers decode our unsignalled VP9/VP8 as BT.709 (limited range): convert with the
-      // same matrix, or every colour arrives shifted (green lost ~8 levels of luma with BT.601).
-      ...(format === 'yuv420p' ? ['-vf', 'scale=out_color_matrix=bt709:out_range=tv'] : []),
-      '-an', '-f', 'rawvideo', '-pix_fmt', format, 'pipe:1',
+      // I420 needs even sizes: an odd screen loses its last column or row. Browsers treat our
+      // VP8/VP9 (no colour space signalled) as BT.709 limited range; with swscale's default
+      // BT.601 every colour arrived shifted (green lost ~8 levels of luma).
+      '-vf', 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0,scale=out_color_matrix=bt709:out_range=tv',
+      '-an', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1',
     ];
     const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -147,7 +138,7 @@ export class X11ScreenCapture implements ScreenCapture {
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (text: string) => this.onStderr(text));
     child.stdout!.on('data', (chunk: Buffer) => this.onStdout(chunk));
-    this.options.logger?.debug({ display: this.options.display, format, pid: child.pid }, 'ffmpeg capture started');
+    this.options.logger?.debug({ display: this.options.display, pid: child.pid }, 'ffmpeg capture started');
   }
 
   private onStderr(text: string): void {
@@ -161,7 +152,7 @@ export class X11ScreenCapture implements ScreenCapture {
     }
   }
 
-  /** Finds the output stream's size in ffmpeg's `Stream #0:0: Video: rawvideo (...), rgb0, 1280x800, ...`. */
+  /** Finds the output stream's size in ffmpeg's `Stream #0:0: Video: rawvideo (I420 / ...), yuv420p(tv, bt709), 1280x800, ...`. */
   private parseStreamInfo(line: string): void {
     if (/^Output #0\b/.test(line)) this.sawOutputHeader = true;
     if (!this.sawOutputHeader) return;
@@ -175,27 +166,10 @@ export class X11ScreenCapture implements ScreenCapture {
     }
     this._width = width;
     this._height = height;
-    this.prepareConversion(width, height);
-    const bytesPerFrame = this.options.pixelFormat === 'rgb0' ? width * height * 4 : (width * height * 3) / 2;
-    this.reader = new RawFrameReader(bytesPerFrame, (frame, changed) => this.onRawFrame(frame, changed));
+    this.reader = new RawFrameReader((width * height * 3) / 2, (frame, changed) => this.onRawFrame(frame, changed));
     const early = this.earlyChunks;
     this.earlyChunks = [];
     for (const chunk of early) this.reader?.push(chunk);
-  }
-
-  private prepareConversion(width: number, height: number): void {
-    if (this.options.pixelFormat !== 'rgb0') {
-      this.toI420 = (frame) => new Uint8Array(frame);
-      return;
-    }
-    const wrtc = createRequire(import.meta.url)('@roamhq/wrtc') as typeof Wrtc;
-    this.toI420 = (frame) => {
-      const out = new Uint8Array((width * height * 3) / 2);
-      // rgbaToI420 is libyuv's ABGRToI420: it reads bytes in R,G,B,A order and ignores A.
-      const rgba = new Uint8Array(frame.buffer, frame.byteOffset, frame.length);
-      wrtc.nonstandard.rgbaToI420({ width, height, data: rgba }, { width, height, data: out });
-      return out;
-    };
   }
 
   private onStdout(chunk: Buffer): void {
@@ -216,10 +190,11 @@ export class X11ScreenCapture implements ScreenCapture {
     const keepaliveMs = this.options.keepaliveMs ?? 1000;
     if (!changed && now - this.lastDeliveredAt < keepaliveMs) return;
     const onFrame = this.onFrame;
-    if (!onFrame || !this.toI420) return;
+    if (!onFrame) return;
     this.lastDeliveredAt = now;
     try {
-      onFrame({ width: this._width, height: this._height, data: this.toI420(frame) });
+      // A copy: the reader reuses its buffer, and the consumer may keep the frame.
+      onFrame({ width: this._width, height: this._height, data: new Uint8Array(frame) });
     } catch (err) {
       // A throwing consumer must not become an uncaught exception in the stream handler.
       this.fail(PlatformError.captureFailed(`frame handler threw: ${(err as Error).message}`, err));

@@ -18,7 +18,6 @@ export interface RunningAgent {
 /** Composition root of the host agent: identity, broker link, platform, session control, ward page. */
 export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   const log = pino({ name: 'host-agent', level: config.logLevel });
-  process.env['DISPLAY'] = config.display;
   const identity = DeviceIdentity.load(config.dataDir);
   const broker = new BrokerClient({
     brokerUrl: config.brokerUrl,

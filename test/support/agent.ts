@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { TestBroker } from './broker.ts';
 import { startProcess, tempDir, tsxArgs, type Proc } from './processes.ts';
+import { wardStateAt } from './ward.ts';
 
 /** A real host agent process on an X display. */
 export interface TestAgent {
@@ -35,6 +36,7 @@ export async function startAgent(options: {
     { env: { DISPLAY: options.display, WARDLINK_LOG_LEVEL: 'warn' } },
   );
   const uiUrl = await proc.waitFor(/AGENT_READY (\S+)/);
+  await waitForBroker(uiUrl);
   return {
     uiUrl,
     dataDir: join(dir.path, 'agent'),
@@ -44,4 +46,13 @@ export async function startAgent(options: {
       dir.remove();
     },
   };
+}
+
+/** Waits until the agent's ward page reports its broker connection online. */
+async function waitForBroker(uiUrl: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await wardStateAt(uiUrl)).broker !== 'online') {
+    if (Date.now() > deadline) throw new Error('the host agent did not connect to the broker');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -15,6 +15,10 @@ export interface Proc {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** Children still running; killed when this process exits, even after a crash. */
+const living = new Set<ChildProcess>();
+process.once('exit', () => living.forEach((child) => child.kill('SIGKILL')));
+
 /** Spawns a process (no shell) and records everything it prints. */
 export function startProcess(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Proc {
   const child = spawn(command, args, {
@@ -31,7 +35,9 @@ export function startProcess(command: string, args: string[], options: { env?: N
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
+  living.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', () => living.delete(child));
   child.once('exit', () => waiters.forEach((w) => w()));
   return {
     child,

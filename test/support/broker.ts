@@ -7,13 +7,15 @@ export interface TestBroker {
   port: number;
   caFile: string;
   dataDir: string;
-  proc: Proc;
+  readonly proc: Proc;
   /** Runs the admin CLI against this broker's data directory. */
   cli(args: string[], input?: string): Promise<string>;
   /** Creates a technician and returns its credentials. */
   addUser(options?: { username?: string; role?: string; name?: string; org?: string }): Promise<{ username: string; password: string }>;
   /** Issues a one-time enrollment token. */
   enrollToken(name?: string): Promise<string>;
+  /** Stops the broker process and starts it again on the same port, data and certificates. */
+  restart(options?: { downMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,11 +31,13 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
   const dir = options.dir ? { path: options.dir, remove: () => undefined } : tempDir('broker');
   const dataDir = join(dir.path, 'data');
   const certDir = join(dir.path, 'certs');
-  const proc = startProcess(
-    process.execPath,
-    tsxArgs('broker/src/main.ts', ['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--cert-dir', certDir]),
-    { env: { WARDLINK_LOG_LEVEL: 'warn', ...options.env } },
-  );
+  const launch = (listenPort: number): Proc =>
+    startProcess(
+      process.execPath,
+      tsxArgs('broker/src/main.ts', ['--host', '127.0.0.1', '--port', String(listenPort), '--data-dir', dataDir, '--cert-dir', certDir]),
+      { env: { WARDLINK_LOG_LEVEL: 'warn', ...options.env } },
+    );
+  let proc = launch(0);
   const port = Number(await proc.waitFor(/READY (\d+)/));
   const cli = (args: string[], input?: string): Promise<string> =>
     run(process.execPath, tsxArgs('broker/src/cli.ts', [...args, '--data-dir', dataDir]), { input: input ?? '' });
@@ -43,7 +47,9 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
     port,
     caFile: join(certDir, 'ca.crt'),
     dataDir,
-    proc,
+    get proc() {
+      return proc;
+    },
     cli,
     async addUser(user = {}) {
       const username = user.username ?? `tech${++users}`;
@@ -56,6 +62,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Tes
     },
     async enrollToken(name) {
       return (await cli(['host', 'token', ...(name ? ['--name', name] : [])])).trim();
+    },
+    async restart({ downMs = 0 } = {}) {
+      await proc.stop();
+      await new Promise((r) => setTimeout(r, downMs));
+      proc = launch(port);
+      await proc.waitFor(/READY (\d+)/);
     },
     async stop() {
       await proc.stop();

@@ -15,6 +15,7 @@ import {
   type EndReason,
   type HostSummary,
 } from '@wardlink/protocol';
+import { formatIp, parseIp } from '../access/ip.ts';
 import type { Accounts } from '../auth/Accounts.ts';
 import type { HostRegistry } from '../auth/HostRegistry.ts';
 import type { BrokerConfig } from '../config.ts';
@@ -145,7 +146,7 @@ export class Signaling {
 
   private onTech(socket: Socket): void {
     const user = socket.data.user as UserRecord;
-    const address = socket.handshake.address;
+    const address = displayAddress(socket.handshake.address);
     const { sessions, store, config } = this.options;
     void socket.join(`tech:${user.id}`);
 
@@ -157,7 +158,7 @@ export class Signaling {
         sessionId: session.id,
         sid: session.sid,
         technician: { id: user.id, name: user.name, organisation: user.organisation },
-        from: address.slice(0, 64),
+        from: address,
         ice: iceConfigFor(`host-${session.hostId}`, config.turn, config.iceTransportPolicy),
       });
       store.audit({ type: 'session.requested', actor: user.id, hostId: session.hostId, sessionId: session.id, address });
@@ -267,4 +268,13 @@ function readCookie(header: string | undefined, name: string): string | undefine
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
+}
+
+/** The peer address as people write it (`::ffff:10.1.2.3` shows as `10.1.2.3`), at most 64 characters. */
+function displayAddress(raw: string): string {
+  try {
+    return formatIp(parseIp(raw));
+  } catch {
+    return raw.slice(0, 64);
+  }
 }

@@ -107,13 +107,30 @@ describe('X11ScreenCapture', () => {
 
   it('skips an unchanged screen but still delivers a frame every keep-alive period', async () => {
     await x.run('xsetroot', ['-solid', '#303030']);
-    const capture = new X11ScreenCapture({ display: x.display, fps: 30, keepaliveMs: 500 });
+    const capture = new X11ScreenCapture({ display: x.display, fps: 30, keepaliveMs: 500, settleMs: 0 });
     const sink = frameSink();
     try {
       await capture.start(sink.onFrame, noError);
       await new Promise((r) => setTimeout(r, 1300));
       // 30 fps for 1.3 s would be ~40 frames; only the first and the keep-alives arrive.
       assert.ok(sink.frames.length >= 2 && sink.frames.length <= 5, `got ${sink.frames.length} frames`);
+    } finally {
+      capture.close();
+    }
+  });
+
+  it('delivers every frame while a still picture settles, then only keep-alives', async () => {
+    await x.run('xsetroot', ['-solid', '#404040']);
+    const capture = new X11ScreenCapture({ display: x.display, fps: 30, keepaliveMs: 10_000, settleMs: 800 });
+    let count = 0;
+    try {
+      await capture.start(() => count++, noError);
+      await new Promise((r) => setTimeout(r, 1200));
+      const settled = count;
+      // 30 fps for 0.8 s is ~24 frames; a loaded machine grabs fewer, but far more than one.
+      assert.ok(settled >= 6, `only ${settled} frames while settling`);
+      await new Promise((r) => setTimeout(r, 1200));
+      assert.equal(count, settled, 'frames kept coming after the picture settled');
     } finally {
       capture.close();
     }

@@ -13,6 +13,12 @@ export interface X11ScreenCaptureOptions {
   ffmpegPath?: string;
   /** Milliseconds: an unchanged screen is still delivered this often. Default 1000. */
   keepaliveMs?: number;
+  /**
+   * Milliseconds after the start and after each change during which every frame is delivered,
+   * changed or not, so the encoder can ramp up and refine a still picture to full quality
+   * (with only the keep-alive it needs several seconds for a sharp first frame). Default 1500.
+   */
+  settleMs?: number;
   /** Milliseconds `start()` waits for the first frame. Default 10000. */
   startTimeoutMs?: number;
   /** Draw the mouse pointer into the frames. Default true. */
@@ -56,6 +62,8 @@ export class X11ScreenCapture implements ScreenCapture {
   private earlyChunks: Buffer[] = [];
   private earlyBytes = 0;
   private lastDeliveredAt = 0;
+  /** performance.now() of the last changed frame (or the first frame). */
+  private lastChangeAt: number | undefined;
   private onFrame: ((f: CapturedFrame) => void) | undefined;
   private onError: ((e: Error) => void) | undefined;
   private settleStart: ((err?: PlatformError) => void) | undefined;
@@ -188,7 +196,9 @@ export class X11ScreenCapture implements ScreenCapture {
   private onRawFrame(frame: Buffer, changed: boolean): void {
     const now = performance.now();
     const keepaliveMs = this.options.keepaliveMs ?? 1000;
-    if (!changed && now - this.lastDeliveredAt < keepaliveMs) return;
+    if (changed || this.lastChangeAt === undefined) this.lastChangeAt = now;
+    const settling = now - this.lastChangeAt < (this.options.settleMs ?? 1500);
+    if (!changed && !settling && now - this.lastDeliveredAt < keepaliveMs) return;
     const onFrame = this.onFrame;
     if (!onFrame) return;
     this.lastDeliveredAt = now;

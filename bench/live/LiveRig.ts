@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { transform } from 'esbuild';
+import type { Locator, Page } from 'playwright-core';
+import { startAgent, type TestAgent } from '../../test/support/agent.ts';
+import { launchBrowser } from '../../test/support/browser.ts';
+import { startBroker, type TestBroker } from '../../test/support/broker.ts';
+import { pagePointForHostPixel } from '../../test/support/frames.ts';
+import { run } from '../../test/support/processes.ts';
+import { startXDisplay, type XDisplay } from '../../test/support/xdisplay.ts';
+import { childrenOf } from '../lib/proc.ts';
+import { sleep } from '../lib/progress.ts';
+import type { BenchProbe, SetupTimes } from './probe.ts';
+
+/** The page's global that probe.ts installs. */
+export type ProbeWindow = Window & { __wlBench: BenchProbe };
+
+/** Host screen size of every live scenario (issue 5: 1280x800). */
+export const SCREEN = { width: 1280, height: 800 } as const;
+
+/** Window title of the xterm whose shell prompt receives the typed keys. */
+export const PROMPT_TITLE = 'wardlink-bench-prompt';
+
+/** Milliseconds a connect may take before the run counts as failed. */
+const CONNECT_TIMEOUT_MS = 20_000;
+
+/** Name of the host as technicians see it. */
+const HOST_NAME = 'Bench PC';
+
+/**
+ * Everything a live session needs, started once and shared by the live scenarios: an Xvfb
+ * display (openbox, an xterm at an idle shell prompt), a broker, a host agent, and headless
+ * Chromium with the ward user's page and the signed-in technician's page. The technician's page
+ * carries probe.ts, so timings are taken inside the page.
+ */
+export class LiveRig {
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly x: XDisplay,
+    readonly broker: TestBroker,
+    readonly agent: TestAgent,
+    private readonly browser: Awaited<ReturnType<typeof launchBrowser>>,
+    /** The ward user's page on the host. */
+    readonly ward: Page,
+    /** The technician's page, instrumented. */
+    readonly tech: Page,
+  ) {}
+
+  /** Starts every process and signs the technician in. */
+  static async start(log: (message: string) => void): Promise<LiveRig> {
+    const probe = await transform(readFileSync(join(import.meta.dirname, 'probe.ts'), 'utf8'), {
+      loader: 'ts',
+      format: 'iife',
+      target: 'es2022',
+    });
+    const x = await startXDisplay({ ...SCREEN, wm: true });
+    const stack: Array<() => Promise<void>> = [() => x.stop()];
+    try {
+      await run('xsetroot', ['-solid', '#2a6f3a'], { env: x.env });
+      x.spawn('xterm', [
+        '-title', PROMPT_TITLE,
+        '-geometry', '80x24+40+40',
+        '-fa', 'DejaVu Sans Mono', '-fs', '14',
+        '-bg', '#f4f0e0', '-fg', '#102030',
+        '-e', 'env', 'PS1=$ ', 'sh',
+      ]);
+      log(`live: Xvfb ${x.display} ${SCREEN.width}x${SCREEN.height} with openbox and an xterm`);
+      const broker = await startBroker();
+      stack.unshift(() => broker.stop());
+      const user = await broker.addUser({ username: 'bench', name: 'Bench Technician', org: 'Bench Vendor KK' });
+      const agent = await startAgent({ broker, display: x.display, name: HOST_NAME });
+      stack.unshift(() => agent.stop());
+      log(`live: broker on port ${broker.port}, host agent pid ${agent.proc.child.pid}`);
+      const browser = await launchBrowser();
+      stack.unshift(() => browser.close());
+      const ward = await browser.context.newPage();
+      await ward.goto(agent.uiUrl);
+      const tech = await browser.context.newPage();
+      await tech.addInitScript({ content: probe.code });
+      await tech.goto(broker.url);
+      await tech.getByRole('textbox', { name: 'Username' }).fill(user.username);
+      await tech.getByLabel('Password').fill(user.password);
+      await tech.getByRole('button', { name: 'Sign in' }).click();
+      await tech.getByRole('cell', { name: HOST_NAME }).first().waitFor();
+      log('live: Chromium signed in as the technician');
+      return new LiveRig(x, broker, agent, browser, ward, tech);
+    } catch (err) {
+      for (const stop of stack) await stop().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** The remote screen `<video>` of the open session. */
+  get video(): Locator {
+    return this.tech.getByLabel('Remote screen');
+  }
+
+  /** Process id of the host agent (node). */
+  get agentPid(): number {
+    return this.agent.proc.child.pid!;
+  }
+
+  /** Process id of the agent's ffmpeg capture child, while a session is live. */
+  ffmpegPid(): number | undefined {
+    return childrenOf(this.agentPid).find((c) => c.comm === 'ffmpeg')?.pid;
+  }
+
+  /**
+   * Ward user: Get help, reads the code. Technician: types the code, clicks Connect, and the probe
+   * times click -> first frame. Resolves once that frame was painted at the full host size.
+   */
+  async connect(): Promise<SetupTimes> {
+    await this.ward.getByRole('button', { name: 'Get help' }).click();
+    const code = ((await this.ward.getByLabel('Session code').textContent()) ?? '').replace(/\D/g, '');
+    if (!/^\d{9}$/.test(code)) throw new Error(`the ward page shows no session code (${code})`);
+    await this.tech.bringToFront();
+    await this.tech.getByRole('textbox', { name: 'Session code' }).fill(code);
+    await this.tech.evaluate(() => (window as unknown as ProbeWindow).__wlBench.armSetup());
+    await this.tech.getByRole('button', { name: 'Connect' }).click();
+    const times = await this.tech.evaluate(
+      (timeoutMs) => (window as unknown as ProbeWindow).__wlBench.setupTimes(timeoutMs),
+      CONNECT_TIMEOUT_MS,
+    );
+    if (times.clickAt === undefined) throw new Error('the probe did not see the click on Connect');
+    if (times.firstFrameAt === undefined) throw new Error(`no video frame within ${CONNECT_TIMEOUT_MS} ms of Connect`);
+    // The page's own code must not define named functions: tsx would wrap them in a helper the page lacks.
+    for (const deadline = Date.now() + 10_000; ; ) {
+      const [w, h] = await this.video.evaluate((el) => [(el as HTMLVideoElement).videoWidth, (el as HTMLVideoElement).videoHeight]);
+      if (w === SCREEN.width && h === SCREEN.height) break;
+      if (Date.now() > deadline) throw new Error(`the video is ${w}x${h}, not ${SCREEN.width}x${SCREEN.height}`);
+      await sleep(20);
+    }
+    return times;
+  }
+
+  /** The technician ends the session and goes back to the connect form; the ward page offers Get help again. */
+  async disconnect(): Promise<void> {
+    await this.tech.getByRole('button', { name: 'End session' }).click();
+    await this.tech.getByRole('button', { name: 'Back to the PC list' }).click();
+    await this.tech.getByRole('button', { name: 'Connect' }).waitFor();
+    await this.ward.getByRole('button', { name: 'Get help' }).waitFor();
+  }
+
+  /** Clicks host pixel (x, y) through the viewer. */
+  async clickHost(x: number, y: number): Promise<void> {
+    const point = await pagePointForHostPixel(this.video, x, y);
+    await this.tech.mouse.click(point.x, point.y);
+  }
+
+  /** Stops Chromium, the agent, the broker and the display. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.browser.close().catch(() => undefined);
+      await this.agent.stop().catch(() => undefined);
+      await this.broker.stop().catch(() => undefined);
+      await this.x.stop();
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,13 @@
+import type { LiveRig } from '../live/LiveRig.ts';
+import type { ScenarioOutcome } from '../lib/results.ts';
+
+/** What every scenario gets from the harness. */
+export interface ScenarioContext {
+  /** The shared live rig (display, broker, agent, Chromium), started on first use. */
+  live(): Promise<LiveRig>;
+  /** One progress line. */
+  log(message: string): void;
+}
+
+/** Measures one group of metrics. Throwing marks all of its metrics as failed, with the reason. */
+export type Scenario = (ctx: ScenarioContext) => Promise<ScenarioOutcome>;

@@ -99,7 +99,7 @@ async function step(
   const grown = await sim.next(STEP_BUDGET_MS + 60_000);
   if (grown.type === 'failed') {
     const dropped = grown.disconnects ? `, ${grown.disconnects} had been dropped (last: ${grown.lastDisconnect})` : '';
-    return `at ${target} agents: ${grown.reason} (${grown.connected} online${dropped})`;
+    return `at ${target} agents: ${grown.reason}${dropped}`;
   }
   if (grown.type !== 'grown') throw new Error(`unexpected simulator reply ${grown.type}`);
   const cpu = connecting.read();

@@ -60,9 +60,16 @@ function post<T>(path: string, body: unknown): Promise<T> {
       { method: 'POST', agent: http, headers: { 'content-type': 'application/json', 'content-length': data.length }, timeout: 20_000 },
       (res) => {
         const chunks: Buffer[] = [];
+        res.on('error', reject);
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          const ack = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ok: boolean; data?: T; error?: { code: string } };
+          let ack: { ok: boolean; data?: T; error?: { code: string } };
+          try {
+            ack = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof ack;
+          } catch {
+            reject(new Error(`${path}: HTTP ${res.statusCode} without a JSON body`));
+            return;
+          }
           if (ack.ok) resolve(ack.data as T);
           else reject(new Error(`${path}: ${ack.error?.code ?? res.statusCode}`));
         });
@@ -110,6 +117,7 @@ async function enroll(from: number, to: number, deadline: number): Promise<void>
     const agent = agents[i]!;
     const { hostId } = await post<{ hostId: string }>('/api/hosts/enroll', { token: tokens[i - from], name: `Sim ${i}`, publicKey: agent.publicKey });
     agent.hostId = hostId;
+    stepState.enrolled++;
   });
 }
 
@@ -131,6 +139,7 @@ function connect(i: number): Promise<void> {
   const agent = agents[i]!;
   const hostId = agent.hostId!;
   let challengeError = '';
+  stepState.attempts++;
   return new Promise<void>((resolve, reject) => {
     // engine.io-client hands `localAddress` to the WebSocket; socket.io-client's types omit it.
     const options: Partial<ManagerOptions & SocketOptions> & { localAddress: string } = {
@@ -178,19 +187,46 @@ function connect(i: number): Promise<void> {
   });
 }
 
+/** What a step is doing, for progress lines and the stall message. */
+const stepState = { phase: 'idle', enrolled: 0, attempts: 0 };
+
+/** Milliseconds between progress lines on stderr while a step runs (the harness shows them on failure). */
+const PROGRESS_MS = 10_000;
+/** Milliseconds after the budget at which a step that still has not finished is reported as stalled. */
+const STALL_GRACE_MS = 30_000;
+
 async function grow(to: number, budgetMs: number): Promise<void> {
   const from = agents.length;
   const started = performance.now();
   const deadline = started + budgetMs;
+  let answered = false;
+  const answer = (message: Record<string, unknown>): void => {
+    if (!answered) reply(message);
+    answered = true;
+  };
+  const describe = (): string =>
+    `${stepState.phase}: ${stepState.enrolled} enrolled, ${stepState.attempts} connects started, ${connected} online`;
+  const ticker = setInterval(() => process.stderr.write(`sim ${describe()}\n`), PROGRESS_MS);
+  // Whatever hangs inside, the harness gets an answer.
+  const watchdog = setTimeout(
+    () => answer({ type: 'failed', connected, disconnects, lastDisconnect, reason: `stalled (${describe()})` }),
+    budgetMs + STALL_GRACE_MS,
+  );
   try {
+    stepState.phase = 'enrolling';
     await enroll(from, to, deadline);
     const enrolled = performance.now();
+    stepState.phase = 'connecting';
     await pool(from, to, CONNECT_CONCURRENCY, deadline, connect);
     const done = performance.now();
-    reply({ type: 'grown', connected, enrollSeconds: (enrolled - started) / 1000, connectSeconds: (done - enrolled) / 1000 });
+    answer({ type: 'grown', connected, enrollSeconds: (enrolled - started) / 1000, connectSeconds: (done - enrolled) / 1000 });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    reply({ type: 'failed', connected, disconnects, lastDisconnect, reason });
+    answer({ type: 'failed', connected, disconnects, lastDisconnect, reason: `${reason} (${describe()})` });
+  } finally {
+    stepState.phase = 'idle';
+    clearInterval(ticker);
+    clearTimeout(watchdog);
   }
 }
 

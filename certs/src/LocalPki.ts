@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -101,6 +101,84 @@ export async function ensureLocalPki(options: LocalPkiOptions): Promise<LocalPki
     serverKeyPem: readFileSync(paths.key, 'utf8'),
     createdCa,
   };
+}
+
+/** Options for {@link issueClientCertificate}. */
+export interface ClientCertificateOptions {
+  /** Folder of the local CA (the broker's certificate folder, made by {@link ensureLocalPki}). */
+  dir: string;
+  /** Account the certificate is for; becomes the subject's common name. */
+  commonName: string;
+  /** Organisation shown in the subject. */
+  organisation?: string;
+  /** Days the certificate stays valid. */
+  days: number;
+}
+
+/** A client certificate and its private key, as issued. */
+export interface ClientCertificate {
+  /** Serial number, hex upper case (as Node's `getPeerCertificate().serialNumber` shows it). */
+  serial: string;
+  /** SHA-256 of the certificate (DER), `AB:CD:...` (as Node's `fingerprint256` shows it). */
+  fingerprint: string;
+  certPem: string;
+  /** PKCS#8 private key (ECDSA P-256). */
+  keyPem: string;
+  caCertPem: string;
+  notAfter: Date;
+}
+
+/**
+ * Issues a TLS client certificate (ECDSA P-256, extended key usage
+ * clientAuth) from the local CA in `dir`, for a technician's browser.
+ * Fails when the CA does not exist yet (the broker makes it on first start).
+ */
+export async function issueClientCertificate(options: ClientCertificateOptions): Promise<ClientCertificate> {
+  const caCertPath = join(options.dir, 'ca.crt');
+  const caKeyPath = join(options.dir, 'ca.key');
+  if (!existsSync(caCertPath) || !existsSync(caKeyPath)) {
+    throw new Error(`no local CA in ${options.dir}: start the broker once first`);
+  }
+  const caCertPem = readFileSync(caCertPath, 'utf8');
+  const caCert = new x509.X509Certificate(caCertPem);
+  const caKey = await importKeyPem(readFileSync(caKeyPath, 'utf8'));
+  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  // 16 random bytes, positive and without a leading zero byte, so every tool prints the same hex.
+  const serialBytes = randomBytes(16);
+  serialBytes[0] = (serialBytes[0]! & 0x7f) | 0x40;
+  const serial = serialBytes.toString('hex').toUpperCase();
+  const notAfter = new Date(Date.now() + options.days * DAY_MS);
+  const org = options.organisation ?? 'wardlink hospital';
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial,
+    subject: `CN=${escapeDn(options.commonName)}, O=${escapeDn(org)}`,
+    issuer: caCert.subject,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter,
+    publicKey: keys.publicKey,
+    signingKey: caKey,
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert),
+    ],
+  });
+  const certPem = cert.toString('pem') + '\n';
+  return {
+    serial,
+    fingerprint: fingerprint(certPem),
+    certPem,
+    keyPem: await exportKeyPem(keys.privateKey),
+    caCertPem,
+    notAfter,
+  };
+}
+
+/** Escapes the characters RFC 4514 reserves in a distinguished name value. */
+function escapeDn(value: string): string {
+  return value.replace(/[,+"\\<>;=#]/g, (c) => `\\${c}`);
 }
 
 /** SHA-256 fingerprint of the first certificate in a PEM text, as `AB:CD:...`. */

@@ -15,6 +15,15 @@ export const ErrorCode = {
   RATE_LIMITED: 'rate_limited',
   UNAVAILABLE: 'unavailable',
   INTERNAL: 'internal',
+  /** The PIN handshake did not confirm: wrong PIN or an intercepted connection (never which). */
+  AUTH_FAILED: 'auth_failed',
+  /** Too many wrong PINs: ask the ward user for a new one. */
+  PIN_LOCKED: 'pin_locked',
+  // Technician sign-in (SPEC AUTH5-AUTH11).
+  TOTP_REQUIRED: 'totp_required',
+  CLIENT_CERT_REQUIRED: 'client_cert_required',
+  /** The client's address is outside the allow-lists that apply to it (SPEC ACL7-ACL10). */
+  ADDRESS_DENIED: 'address_denied',
 } as const;
 
 /** One of the values of {@link ErrorCode}. */
@@ -24,6 +33,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface WireError {
   code: ErrorCode;
   message: string;
+  /** Seconds until a `rate_limited` request may be tried again, when the refusing side knows it. */
+  retryAfter?: number;
 }
 
 /** Acknowledgement of a socket.io request: success with data, or an error code. */
@@ -65,6 +76,16 @@ function defaultMessage(code: ErrorCode): string {
       return 'The service is unavailable.';
     case ErrorCode.INTERNAL:
       return 'Internal error.';
+    case ErrorCode.AUTH_FAILED:
+      return 'The PIN was not accepted or the connection could not be verified.';
+    case ErrorCode.PIN_LOCKED:
+      return 'Too many wrong PINs: ask the ward user for a new PIN.';
+    case ErrorCode.TOTP_REQUIRED:
+      return 'Set up two-step sign-in first.';
+    case ErrorCode.CLIENT_CERT_REQUIRED:
+      return 'This account must present its client certificate.';
+    case ErrorCode.ADDRESS_DENIED:
+      return 'Access from this network address is not allowed.';
     default: {
       const unreachable: never = code;
       return unreachable;

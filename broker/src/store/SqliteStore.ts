@@ -45,6 +45,34 @@ const MIGRATIONS: string[] = [
    CREATE TABLE audit_events (
      seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, type TEXT NOT NULL, actor TEXT,
      host_id TEXT, session_id TEXT, address TEXT, detail TEXT NOT NULL);`,
+  // Technician sign-in (SPEC AUTH5-AUTH11): TOTP, recovery codes, throttling, session expiry, client certificates.
+  `CREATE TABLE totp_credentials (
+     user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE, secret TEXT NOT NULL,
+     created_at INTEGER NOT NULL, confirmed_at INTEGER, last_step INTEGER);
+   CREATE TABLE recovery_codes (
+     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE, code_hash TEXT NOT NULL, used_at INTEGER,
+     PRIMARY KEY (user_id, code_hash));
+   CREATE TABLE login_failures (key TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE INDEX login_failures_key_at ON login_failures (key, at);
+   CREATE TABLE client_certs (
+     serial TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     fingerprint TEXT NOT NULL UNIQUE, issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER);
+   ALTER TABLE web_sessions ADD COLUMN stage TEXT NOT NULL DEFAULT 'full';
+   ALTER TABLE web_sessions ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE web_sessions ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;`,
+  // Allow-lists (SPEC ACL7-ACL12): CIDR lists per organisation, role and host group; hosts get a group.
+  // A fresh broker allows loopback, private and link-local networks in the '*' (default) list of each scope.
+  `ALTER TABLE hosts ADD COLUMN host_group TEXT NOT NULL DEFAULT 'default';
+   CREATE TABLE allow_lists (
+     scope TEXT NOT NULL CHECK (scope IN ('org', 'role', 'group')), name TEXT NOT NULL, created_at INTEGER NOT NULL,
+     PRIMARY KEY (scope, name));
+   CREATE TABLE allow_entries (
+     scope TEXT NOT NULL, name TEXT NOT NULL, cidr TEXT NOT NULL, PRIMARY KEY (scope, name, cidr),
+     FOREIGN KEY (scope, name) REFERENCES allow_lists (scope, name) ON DELETE CASCADE);
+   INSERT INTO allow_lists (scope, name, created_at) VALUES ('org', '*', 0), ('role', '*', 0), ('group', '*', 0);
+   INSERT INTO allow_entries (scope, name, cidr) SELECT l.scope, l.name, d.column1 FROM allow_lists l,
+     (VALUES ('127.0.0.0/8'), ('::1/128'), ('10.0.0.0/8'), ('172.16.0.0/12'), ('192.168.0.0/16'), ('169.254.0.0/16'),
+      ('fc00::/7'), ('fe80::/10')) d;`,
 ];
 
 /**
@@ -129,22 +157,7 @@ export class SqliteStore {
       .all() as HostRecord[];
   }
 
-  addWebSession(tokenHash: string, userId: string, expiresAt: number, address: string): void {
-    this.db
-      .prepare(`INSERT INTO web_sessions (token_hash, user_id, expires_at, address) VALUES (?, ?, ?, ?)`)
-      .run(tokenHash, userId, expiresAt, address);
-  }
-
-  webSessionUser(tokenHash: string, now: number): string | undefined {
-    const row = this.db
-      .prepare(`SELECT user_id AS userId FROM web_sessions WHERE token_hash = ? AND expires_at > ?`)
-      .get(tokenHash, now) as { userId: string } | undefined;
-    return row?.userId;
-  }
-
-  deleteWebSession(tokenHash: string): void {
-    this.db.prepare(`DELETE FROM web_sessions WHERE token_hash = ?`).run(tokenHash);
-  }
+  // Browser sign-ins (web_sessions) are read and written by AuthStore (store/AuthStore.ts).
 
   /** Appends an audit event and returns its sequence number. */
   audit(event: AuditEvent, at: number = Date.now()): number {

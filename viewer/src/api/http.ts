@@ -1,17 +1,38 @@
-import { ErrorCode, Me, parse, type WireError } from '@wardlink/protocol';
+import {
+  ErrorCode,
+  LoginResult,
+  Me,
+  TotpEnrolment,
+  parse,
+  type WireError,
+} from '@wardlink/protocol';
 import { readWireError, wireError } from './request.ts';
 
 /** Result of an HTTP API call. */
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: WireError; status: number };
 
+/** The second sign-in step: a code from the authenticator app or a recovery code (none before enrolment). */
+export type SecondFactor = { code: string } | { recoveryCode: string } | Record<string, never>;
+
 /**
- * Signs in with a username and password. The broker answers with the
- * technician and sets an HttpOnly session cookie.
+ * Signs in with a username, password and, once enrolled, a TOTP code or a
+ * recovery code. The broker answers with the technician and what comes next
+ * (`enrol_totp` for a first sign-in) and sets an HttpOnly session cookie.
  */
-export async function login(username: string, password: string): Promise<ApiResult<Me>> {
-  return call('/api/login', { method: 'POST', body: JSON.stringify({ username, password }) }, (data) =>
-    parse(Me, data),
+export async function login(username: string, password: string, second: SecondFactor = {}): Promise<ApiResult<LoginResult>> {
+  return call('/api/login', { method: 'POST', body: JSON.stringify({ username, password, ...second }) }, (data) =>
+    parse(LoginResult, data),
   );
+}
+
+/** Starts TOTP enrolment: a new secret, its QR code and recovery codes (shown once). */
+export async function enrolTotp(): Promise<ApiResult<TotpEnrolment>> {
+  return call('/api/totp/enrol', { method: 'POST', body: '{}' }, (data) => parse(TotpEnrolment, data, 128 * 1024));
+}
+
+/** Activates TOTP with the first code from the app; the sign-in then becomes a full one. */
+export async function confirmTotp(code: string): Promise<ApiResult<Me>> {
+  return call('/api/totp/confirm', { method: 'POST', body: JSON.stringify({ code }) }, (data) => parse(Me, data));
 }
 
 /** Ends the broker session (clears the cookie). Failures are ignored: the UI signs out anyway. */
@@ -55,6 +76,10 @@ async function call<T>(path: string, init: RequestInit, validate: Validate<T>): 
       : { ok: false, status: response.status, error: parsed.error };
   }
   const error = envelope.error !== undefined ? readWireError(envelope.error) : statusError(response.status);
+  const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
+  if (error.retryAfter === undefined && Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 86_400) {
+    error.retryAfter = retryAfter;
+  }
   return { ok: false, status: response.status, error };
 }
 

@@ -91,9 +91,14 @@ export function readAck<S extends AnySchema>(
 /** Reads an untrusted `{ code, message }`; unknown codes become `internal`. */
 export function readWireError(value: unknown): WireError {
   if (typeof value === 'object' && value !== null) {
-    const { code, message } = value as { code?: unknown; message?: unknown };
+    const { code, message, retryAfter } = value as { code?: unknown; message?: unknown; retryAfter?: unknown };
     if (typeof code === 'string' && errorCodes.has(code)) {
-      return { code: code as ErrorCode, message: typeof message === 'string' ? message.slice(0, 256) : '' };
+      const error: WireError = { code: code as ErrorCode, message: typeof message === 'string' ? message.slice(0, 256) : '' };
+      // Seconds, at most a day: a bogus value must not make the UI promise a time far away.
+      if (typeof retryAfter === 'number' && Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 86_400) {
+        error.retryAfter = retryAfter;
+      }
+      return error;
     }
   }
   return wireError(ErrorCode.INTERNAL, 'Malformed error.');

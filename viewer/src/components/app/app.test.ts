@@ -7,7 +7,7 @@ import type { App } from './app.ts';
 const ME = { id: 'user-0001', username: 'tanaka', name: 'Tanaka Ichiro', organisation: 'Vendor KK', role: 'vendor' };
 
 function view(el: App): string | undefined {
-  return el.shadowRoot!.querySelector('wl-login, wl-console')?.localName;
+  return el.shadowRoot!.querySelector('wl-login, wl-console, wl-totp-enrol')?.localName;
 }
 
 describe('wl-app', () => {
@@ -47,5 +47,33 @@ describe('wl-app', () => {
     await waitUntil(() => stub.calls.some((c) => c.url === '/api/logout' && c.method === 'POST'));
     expect(view(el)).to.equal('wl-login');
     expect(socket.connected).to.equal(false);
+  });
+
+  it('AUTH8: a sign-in that must set up TOTP shows enrolment, and the console once it is confirmed', async () => {
+    restore = stubFetch((url) =>
+      url === '/api/me'
+        ? [403, { ok: false, error: { code: 'totp_required', message: 'x' } }]
+        : [200, { ok: true, data: {} }],
+    ).restore;
+    const socket = new FakeSocket(() => undefined);
+    let sockets = 0;
+    const el = await fixture<App>(html`<wl-app .connectSocket=${() => (sockets++, socket)}></wl-app>`);
+    await waitUntil(() => view(el) === 'wl-totp-enrol');
+    expect(sockets).to.equal(0);
+    el.shadowRoot!.querySelector('wl-totp-enrol')!.dispatchEvent(new CustomEvent('wl-totp-enrolled', { detail: ME }));
+    await waitUntil(() => view(el) === 'wl-console');
+    expect(sockets).to.equal(1);
+  });
+
+  it('AUTH8: a first sign-in from the form goes to enrolment instead of the console', async () => {
+    restore = stubFetch(() => [401, { ok: false, error: { code: 'unauthenticated', message: 'x' } }]).restore;
+    const el = await fixture<App>(html`<wl-app .connectSocket=${() => new FakeSocket()}></wl-app>`);
+    await waitUntil(() => view(el) === 'wl-login');
+    restore();
+    restore = stubFetch(() => [200, { ok: true, data: {} }]).restore;
+    el.shadowRoot!.querySelector('wl-login')!.dispatchEvent(
+      new CustomEvent('wl-signed-in', { detail: { user: ME, next: 'enrol_totp' } }),
+    );
+    await waitUntil(() => view(el) === 'wl-totp-enrol');
   });
 });

@@ -6,13 +6,16 @@ import { logout, me } from '../../api/http.ts';
 import { TechClient, type TechSocket } from '../../api/TechClient.ts';
 import { theme } from '../../ui-kit/theme.ts';
 import type { SignedInEvent } from '../login/login.ts';
+import type { TotpEnrolledEvent } from '../totp-enrol/totp-enrol.ts';
 import '../console/console.ts';
 import '../login/login.ts';
+import '../totp-enrol/totp-enrol.ts';
 
 /**
  * `<wl-app>`: the technician viewer's root. Asks the broker who is signed
- * in, shows the sign-in form or the console, and owns the `/tech` socket
- * for as long as the technician is signed in.
+ * in, shows the sign-in form, the TOTP enrolment of a first sign-in, or the
+ * console, and owns the `/tech` socket for as long as the technician is
+ * signed in.
  */
 export class App extends LitElement {
   static override properties = {
@@ -35,7 +38,7 @@ export class App extends LitElement {
 
   /** Opens the broker socket; tests replace it with a fake. */
   connectSocket: () => TechSocket = connectTech;
-  private view: 'loading' | 'login' | 'console' = 'loading';
+  private view: 'loading' | 'login' | 'enrol' | 'console' = 'loading';
   private me: Me | undefined = undefined;
   private notice: ErrorCode | undefined = undefined;
   private client: TechClient | undefined;
@@ -64,6 +67,12 @@ export class App extends LitElement {
         return html`<p class="loading" role="status">${msg('Loading…', { id: 'app.loading' })}</p>`;
       case 'login':
         return html`<wl-login .notice=${this.notice} @wl-signed-in=${this.onSignedIn}></wl-login>`;
+      case 'enrol':
+        return html`<wl-totp-enrol
+          @wl-totp-enrolled=${this.onEnrolled}
+          @wl-signed-out=${this.onEnrolRefused}
+          @wl-sign-out=${this.onSignOut}
+        ></wl-totp-enrol>`;
       case 'console':
         return html`<wl-console .me=${this.me} .client=${this.client} @wl-sign-out=${this.onSignOut}></wl-console>`;
       default: {
@@ -77,6 +86,10 @@ export class App extends LitElement {
     const result = await me();
     if (result.ok) {
       this.signIn(result.data);
+      return;
+    }
+    if (result.error.code === ErrorCode.TOTP_REQUIRED) {
+      this.view = 'enrol';
       return;
     }
     this.notice = result.error.code === ErrorCode.UNAUTHENTICATED ? undefined : result.error.code;
@@ -102,7 +115,20 @@ export class App extends LitElement {
   }
 
   private onSignedIn(e: SignedInEvent): void {
+    if (e.detail.next === 'enrol_totp') {
+      this.notice = undefined;
+      this.view = 'enrol';
+      return;
+    }
+    this.signIn(e.detail.user);
+  }
+
+  private onEnrolled(e: TotpEnrolledEvent): void {
     this.signIn(e.detail);
+  }
+
+  private onEnrolRefused(e: CustomEvent<ErrorCode>): void {
+    this.signedOut(e.detail);
   }
 
   private async onSignOut(): Promise<void> {

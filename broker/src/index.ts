@@ -1,11 +1,17 @@
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ensureLocalPki, type LocalPki } from '@wardlink/certs';
+import { AccessControl } from './access/AccessControl.ts';
+import { installSocketGuards } from './access/socketGuard.ts';
 import { Accounts } from './auth/Accounts.ts';
+import { ClientCerts } from './auth/ClientCerts.ts';
+import { LoginThrottle } from './auth/LoginThrottle.ts';
+import { TotpFactor } from './auth/TotpFactor.ts';
 import { HostRegistry } from './auth/HostRegistry.ts';
 import type { BrokerConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { SessionRegistry } from './sessions/SessionRegistry.ts';
+import { AuthStore } from './store/AuthStore.ts';
 import { SqliteStore } from './store/SqliteStore.ts';
 import { createHttpApp } from './transport/http.ts';
 import { Signaling } from './transport/signaling.ts';
@@ -27,9 +33,19 @@ export interface RunningBroker {
 /** Opens the store and the domain objects without a network listener (used by the CLI too). */
 export function openDomain(config: BrokerConfig, log: Logger = createLogger(config.logLevel)) {
   const store = new SqliteStore(config.dataDir);
-  const accounts = new Accounts({ store, sessionTtlMs: config.webSessionTtlMs });
+  const auth = new AuthStore(store);
+  const certs = new ClientCerts({ store: auth, requiredRoles: config.clientCertRoles, certDir: config.certDir });
+  const accounts = new Accounts({
+    store,
+    auth,
+    totp: new TotpFactor({ store: auth, issuer: config.totpIssuer }),
+    throttle: new LoginThrottle({ store: auth, ...config.loginThrottle }),
+    certs,
+    sessionIdleMs: config.webSessionIdleMs,
+    sessionMaxMs: config.webSessionMaxMs,
+  });
   const hosts = new HostRegistry({ store });
-  return { store, accounts, hosts, log };
+  return { store, accounts, certs, hosts, log };
 }
 
 /** Composition root: wires store, domain and transports, and listens. */
@@ -39,8 +55,24 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   const { store, accounts, hosts } = openDomain(config, log);
   const sessions = new SessionRegistry({ codeTtlMs: config.codeTtlMs });
 
-  const server = createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem, minVersion: 'TLSv1.2' });
+  // Ask every client for a certificate from the local CA, but let TLS succeed without one:
+  // the roles that need one are refused at sign-in instead (SPEC AUTH11).
+  const server = createServer({
+    cert: pki.serverCertPem,
+    key: pki.serverKeyPem,
+    minVersion: 'TLSv1.2',
+    requestCert: true,
+    rejectUnauthorized: false,
+    ca: [pki.caCertPem],
+  });
+  const access = new AccessControl({
+    store,
+    trustedProxies: config.trustedProxies,
+    reloadMs: config.allowListReloadMs,
+    log: log.child({ name: 'broker:access' }),
+  });
   const signaling = new Signaling({ server, config, accounts, hosts, sessions, store, log: log.child({ name: 'broker:signaling' }) });
+  const removeSocketGuards = installSocketGuards(signaling.io, access);
   const app = createHttpApp({
     accounts,
     hosts,
@@ -48,6 +80,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     viewerDir: config.viewerDir,
     isOnline: signaling.isOnline,
     log: log.child({ name: 'broker:http' }),
+    access,
   });
   app.proxy = false;
   server.on('request', app.callback());
@@ -70,7 +103,9 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     log,
     close: () =>
       (closing ??= (async () => {
+        removeSocketGuards();
         await signaling.close();
+        access.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         store.close();

@@ -140,3 +140,51 @@ export function formatIp(address: IpAddress): string {
   if (best.start < 0) return hex.join(':');
   return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.len).join(':')}`;
 }
+
+/**
+ * A CIDR allow-list. An empty list denies everything: access must be granted
+ * explicitly. Entries are parsed strictly when the list is built, so a typo
+ * fails loudly at configuration time instead of silently allowing or denying.
+ */
+export class AllowList {
+  private readonly networks: IpNetwork[];
+
+  constructor(entries: readonly string[]) {
+    this.networks = entries.map((e) => parseCidr(e.trim()));
+  }
+
+  /** Whether the address (text as received, or parsed) is allowed. Unparseable text is denied. */
+  allows(address: string | IpAddress): boolean {
+    let parsed: IpAddress;
+    try {
+      parsed = typeof address === 'string' ? parseIp(address) : address;
+    } catch {
+      return false;
+    }
+    return this.networks.some((n) => inNetwork(parsed, n));
+  }
+}
+
+/**
+ * Whether `address` (as text) lies in one of `cidrs`: a small pure helper for
+ * other parts (the host agent checking a peer on a direct path). Strict parsing:
+ * a non-canonical address or an empty list denies; a bad CIDR throws.
+ */
+export function isAddressAllowed(address: string, cidrs: readonly string[]): boolean {
+  return new AllowList(cidrs).allows(address);
+}
+
+/**
+ * The networks a hospital's own machines use when nothing narrower is configured: loopback,
+ * RFC 1918, link-local and IPv6 unique-local. Public addresses are never in a default.
+ */
+export const LOCAL_NETWORKS: readonly string[] = [
+  '127.0.0.0/8',
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '169.254.0.0/16',
+  '::1/128',
+  'fc00::/7',
+  'fe80::/10',
+];

@@ -1,28 +1,4 @@
-import { inNetwork, parseCidr, parseIp, unmapIpv4, type IpAddress, type IpNetwork } from './ip.ts';
-
-/**
- * A CIDR allow-list. An empty list denies everything: access must be granted
- * explicitly. Entries are parsed strictly when the list is built, so a typo
- * fails loudly at configuration time instead of silently allowing or denying.
- */
-export class AllowList {
-  private readonly networks: IpNetwork[];
-
-  constructor(entries: readonly string[]) {
-    this.networks = entries.map((e) => parseCidr(e.trim()));
-  }
-
-  /** Whether the address (text as received, or parsed) is allowed. Unparseable text is denied. */
-  allows(address: string | IpAddress): boolean {
-    let parsed: IpAddress;
-    try {
-      parsed = typeof address === 'string' ? parseIp(address) : address;
-    } catch {
-      return false;
-    }
-    return this.networks.some((n) => inNetwork(parsed, n));
-  }
-}
+import { parseIp, unmapIpv4, type AllowList, type IpAddress } from '@wardlink/protocol';
 
 /**
  * The client's address for access decisions. The TCP peer is the client
@@ -30,16 +6,25 @@ export class AllowList {
  * from the right, skipping trusted proxies, and the first other entry is the
  * client (the left part is whatever the client chose to send). Any
  * unparseable entry on that path yields `undefined`, which callers deny.
+ * The peer comes from the kernel, so its zone id (`fe80::1%eth0`) is dropped;
+ * header entries must be bare addresses (no zone, port or brackets). The
+ * RFC 7239 `Forwarded` header is never read: configure proxies to send
+ * `X-Forwarded-For`. Several `X-Forwarded-For` header lines count as one list.
  */
-export function clientAddress(peer: string, forwardedFor: string | undefined, trustedProxies: AllowList): IpAddress | undefined {
+export function clientAddress(
+  peer: string | undefined,
+  forwardedFor: string | readonly string[] | undefined,
+  trustedProxies: AllowList,
+): IpAddress | undefined {
   let current: IpAddress;
   try {
-    current = unmapIpv4(parseIp(peer));
+    current = unmapIpv4(parseIp(stripZone(peer ?? '')));
   } catch {
     return undefined;
   }
   if (!trustedProxies.allows(current) || forwardedFor === undefined) return current;
-  const hops = forwardedFor.split(',').map((h) => h.trim());
+  const header = typeof forwardedFor === 'string' ? forwardedFor : forwardedFor.join(',');
+  const hops = header.split(',').map((h) => h.trim());
   for (let i = hops.length - 1; i >= 0; i--) {
     let hop: IpAddress;
     try {
@@ -51,4 +36,10 @@ export function clientAddress(peer: string, forwardedFor: string | undefined, tr
     current = hop;
   }
   return current;
+}
+
+/** Drops the zone id of a link-local IPv6 peer address reported by the operating system. */
+function stripZone(peer: string): string {
+  const percent = peer.indexOf('%');
+  return percent > 0 && peer.includes(':') ? peer.slice(0, percent) : peer;
 }

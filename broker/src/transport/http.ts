@@ -3,18 +3,28 @@ import Router from '@koa/router';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { IncomingMessage } from 'node:http';
+import QRCode from 'qrcode';
 import type * as v from 'valibot';
 import {
   ChallengeRequest,
   EnrollRequest,
   ErrorCode,
+  fail,
+  formatIp,
   LoginRequest,
   MAX_HTTP_BODY_BYTES,
-  fail,
   ok,
   parse,
+  parseIp,
+  TotpConfirmRequest,
+  unmapIpv4,
+  type LoginResult,
+  type TotpEnrolment,
 } from '@wardlink/protocol';
-import { toMe, type Accounts } from '../auth/Accounts.ts';
+import type { AccessControl } from '../access/AccessControl.ts';
+import { httpGuard, type GuardState } from '../access/httpGuard.ts';
+import { toMe, type Accounts, type Authentication } from '../auth/Accounts.ts';
+import { presentedCert } from '../auth/ClientCerts.ts';
 import type { HostRegistry } from '../auth/HostRegistry.ts';
 import type { SqliteStore } from '../store/SqliteStore.ts';
 import type { Logger } from '../logger.ts';
@@ -31,6 +41,8 @@ export interface HttpAppOptions {
   /** Whether a host is connected right now. */
   isOnline: (hostId: string) => boolean;
   log: Logger;
+  /** Allow-lists and client addresses (SPEC ACL9-ACL13). */
+  access: AccessControl;
 }
 
 const CSP = [
@@ -53,6 +65,9 @@ const STATUS: Record<string, number> = {
   [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.TOTP_REQUIRED]: 403,
+  [ErrorCode.CLIENT_CERT_REQUIRED]: 403,
+  [ErrorCode.ADDRESS_DENIED]: 403,
 };
 
 const TYPES: Record<string, string> = {
@@ -85,6 +100,15 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     }
   });
 
+  // Allow-list, then least privilege, before any route (SPEC ACL9-ACL12, ROLE1-ROLE4): broker/src/access/.
+  app.use(
+    httpGuard({
+      access: options.access,
+      userOf: (ctx) => accounts.signedInUser(ctx.cookies.get(SESSION_COOKIE), presentedCert(ctx.req.socket)),
+      log,
+    }),
+  );
+
   // Browsers send Origin on every cross-site POST: a foreign one is refused (CSRF).
   app.use(async (ctx, next) => {
     const origin = ctx.get('Origin');
@@ -94,39 +118,74 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     return next();
   });
 
+  // AUTH1, AUTH5-AUTH11: password + TOTP (or a recovery code), throttled; audited in Accounts.
   router.post('/login', async (ctx) => {
     const body = await readBody(ctx.req, LoginRequest);
     if (!body.ok) return reply(ctx, body);
-    const signedIn = await accounts.signIn(body.value.username, body.value.password, ctx.ip);
-    if (!signedIn) {
-      store.audit({ type: 'login.failed', address: ctx.ip, detail: { username: body.value.username } });
-      return reply(ctx, fail(ErrorCode.UNAUTHENTICATED, 'Wrong username or password.'));
+    const { username, password, code, recoveryCode } = body.value;
+    if (code !== undefined && recoveryCode !== undefined) {
+      return reply(ctx, fail(ErrorCode.BAD_MESSAGE, 'Send a code or a recovery code, not both.'));
     }
-    store.audit({ type: 'login', actor: signedIn.user.id, address: ctx.ip });
-    ctx.cookies.set(SESSION_COOKIE, signedIn.token, {
+    const address = requestAddress(ctx);
+    const result = await accounts.signIn({ username, password, code, recoveryCode, address, cert: presentedCert(ctx.req.socket) });
+    if (!result.ok) {
+      if (result.retryAt === undefined) {
+        const message = result.code === ErrorCode.UNAUTHENTICATED ? 'Wrong username, password or code.' : undefined;
+        return reply(ctx, fail(result.code, message));
+      }
+      const retryAfter = Math.max(1, Math.ceil((result.retryAt - Date.now()) / 1000));
+      ctx.set('Retry-After', String(retryAfter));
+      return reply(ctx, { ok: false, error: { ...fail(result.code).error, retryAfter } });
+    }
+    ctx.cookies.set(SESSION_COOKIE, result.token, {
       httpOnly: true,
       secure: true,
       sameSite: 'strict',
       path: '/',
       overwrite: true,
     });
-    reply(ctx, ok(toMe(signedIn.user)));
+    const answer: LoginResult = { user: toMe(result.user), next: result.stage === 'full' ? 'done' : 'enrol_totp' };
+    return reply(ctx, ok(answer));
   });
 
   router.post('/logout', (ctx) => {
     const token = ctx.cookies.get(SESSION_COOKIE);
-    if (token) accounts.signOut(token);
+    if (token) accounts.signOut(token, requestAddress(ctx));
     ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: 0 });
     reply(ctx, ok({}));
   });
 
   router.get('/me', (ctx) => {
-    const user = accounts.userForToken(ctx.cookies.get(SESSION_COOKIE));
-    reply(ctx, user ? ok(toMe(user)) : fail(ErrorCode.UNAUTHENTICATED));
+    const user = signedIn(ctx);
+    if (user) reply(ctx, ok(toMe(user)));
+  });
+
+  // AUTH8: a sign-in without TOTP may only do this: get a secret, its QR code and recovery codes ...
+  router.post('/totp/enrol', async (ctx) => {
+    const auth = accounts.authenticate(ctx.cookies.get(SESSION_COOKIE), presentedCert(ctx.req.socket));
+    if (!auth.ok) return reply(ctx, fail(auth.code));
+    const setup = accounts.beginTotp(auth);
+    if (!setup) return reply(ctx, fail(ErrorCode.FORBIDDEN, 'Two-step sign-in is set up already.'));
+    const qrSvg = await QRCode.toString(setup.uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    const enrolment: TotpEnrolment = { uri: setup.uri, secret: setup.secret, qrSvg, recoveryCodes: setup.recoveryCodes };
+    ctx.set('Cache-Control', 'no-store');
+    return reply(ctx, ok(enrolment));
+  });
+
+  // ... and confirm it with a first code, which turns the sign-in into a full one.
+  router.post('/totp/confirm', async (ctx) => {
+    const body = await readBody(ctx.req, TotpConfirmRequest);
+    if (!body.ok) return reply(ctx, body);
+    const auth = accounts.authenticate(ctx.cookies.get(SESSION_COOKIE), presentedCert(ctx.req.socket));
+    if (!auth.ok) return reply(ctx, fail(auth.code));
+    if (!accounts.confirmTotp(auth, body.value.code, requestAddress(ctx))) {
+      return reply(ctx, fail(ErrorCode.FORBIDDEN, 'The code does not match.'));
+    }
+    return reply(ctx, ok(toMe(auth.user)));
   });
 
   router.get('/hosts', (ctx) => {
-    if (!accounts.userForToken(ctx.cookies.get(SESSION_COOKIE))) return reply(ctx, fail(ErrorCode.UNAUTHENTICATED));
+    if (!signedIn(ctx)) return undefined;
     const list = hosts.listHosts().map((h) => ({ id: h.id, name: h.name, online: options.isOnline(h.id) }));
     return reply(ctx, ok({ hosts: list }));
   });
@@ -151,6 +210,19 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     return reply(ctx, nonce ? ok({ nonce }) : fail(ErrorCode.NOT_FOUND, 'Unknown host.'));
   });
 
+  /**
+   * The technician behind the request's cookie and client certificate, or
+   * undefined after replying with why not (`unauthenticated`,
+   * `totp_required`, `client_cert_required`). Every technician route but
+   * login, logout and TOTP enrolment goes through this.
+   */
+  function signedIn(ctx: Koa.Context): Extract<Authentication, { ok: true }>['user'] | undefined {
+    const auth = accounts.signedInUser(ctx.cookies.get(SESSION_COOKIE), presentedCert(ctx.req.socket));
+    if (auth.ok) return auth.user;
+    reply(ctx, fail(auth.code));
+    return undefined;
+  }
+
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(async (ctx, next) => {
@@ -162,7 +234,21 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   return app;
 }
 
-type Reply = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } };
+type Reply = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string; retryAfter?: number } };
+
+/**
+ * The client's address in canonical form (`::ffff:10.1.2.3` is `10.1.2.3`): the one the access guard
+ * worked out behind trusted proxies, else the TCP peer. Login throttling counts per this address.
+ */
+function requestAddress(ctx: Koa.Context): string {
+  const guarded = (ctx.state as Partial<GuardState>).clientAddress;
+  if (guarded) return guarded;
+  try {
+    return formatIp(unmapIpv4(parseIp(ctx.ip)));
+  } catch {
+    return ctx.ip.slice(0, 64);
+  }
+}
 
 function reply(ctx: Koa.Context, body: Reply): void {
   ctx.status = body.ok ? 200 : (STATUS[body.error.code] ?? 400);

@@ -1,4 +1,4 @@
-import type { WardState } from '@wardlink/protocol';
+import type { ConsentDecision, WardState } from '@wardlink/protocol';
 import { readWardState, readWardStateEvent } from './wardState.ts';
 
 /** Result of a call to the agent's local API. */
@@ -17,7 +17,8 @@ export const LOCAL_HEADER = 'X-Wardlink-Local';
 
 /**
  * The host agent's local HTTP API, on the page's own origin:
- * `GET /api/state`, `GET /api/events` (SSE), `POST /api/help`, `POST /api/end`.
+ * `GET /api/state`, `GET /api/events` (SSE), `POST /api/help`, `POST /api/end`,
+ * `POST /api/consent` and `POST /api/alarm/ack`.
  */
 export class WardApi {
   constructor(private readonly base = '') {}
@@ -35,6 +36,24 @@ export class WardApi {
   /** Withdraws the code or ends the session. */
   end(): Promise<WardResult> {
     return this.call('/api/end', { method: 'POST', headers: { [LOCAL_HEADER]: '1' } });
+  }
+
+  /**
+   * Answers the consent prompt: `{ accept: true, permissions }` allows what was ticked (a subset of
+   * the request), `{ accept: false, permissions: [] }` declines. The agent answers 409 when the
+   * request is gone or the answer is not allowed (control without view, nothing ticked).
+   */
+  consent(decision: ConsentDecision): Promise<WardResult> {
+    return this.call('/api/consent', {
+      method: 'POST',
+      headers: { [LOCAL_HEADER]: '1', 'content-type': 'application/json' },
+      body: JSON.stringify(decision),
+    });
+  }
+
+  /** Acknowledges the wrong-PIN alarm; the agent returns to `idle` and help can be asked for again. */
+  acknowledgeAlarm(): Promise<WardResult> {
+    return this.call('/api/alarm/ack', { method: 'POST', headers: { [LOCAL_HEADER]: '1' } });
   }
 
   /** Follows state changes; returns the function that stops following. */

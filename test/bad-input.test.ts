@@ -10,7 +10,8 @@ import { startAgent, type TestAgent } from './support/agent.ts';
 import { startBroker, type TestBroker } from './support/broker.ts';
 import { run } from './support/processes.ts';
 import { signIn, TechClient } from './support/techClient.ts';
-import { requestHelp, wardState } from './support/ward.ts';
+import { liveSession } from './support/session.ts';
+import { wardState } from './support/ward.ts';
 import { startXDisplay, type XDisplay } from './support/xdisplay.ts';
 
 let x: XDisplay;
@@ -127,9 +128,7 @@ describe('connection guards (AUTH1, AUTH2, VER1)', () => {
 describe('data channel (INP1-INP4)', () => {
   test('malformed control messages get an error reply and the session keeps working', async () => {
     const c = await client();
-    const { code } = await requestHelp(agent);
-    await c.startSession(code);
-    await c.waitForHostMessage((m) => m.type === 'screen:info');
+    await liveSession(c, agent);
     const channel = c.channel!;
 
     const sent = ['not json', JSON.stringify({ type: 'input:pointer', action: 'move', x: -1, y: 5, button: 0 }),

@@ -6,13 +6,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startAgent, type TestAgent } from './support/agent.ts';
-import { launchBrowser } from './support/browser.ts';
+import { launchBrowser, signInPage } from './support/browser.ts';
 import { startBroker, type TestBroker } from './support/broker.ts';
 import { blockGrid, grabVideoFrame, gridDistance, gridSpread, pagePointForHostPixel } from './support/frames.ts';
 import { run, tempDir } from './support/processes.ts';
 import { startXDisplay, type XDisplay } from './support/xdisplay.ts';
 
-describe('live remote-control session (SES1-SES6, INP1-INP4)', () => {
+describe('live remote-control session (SES1-SES7, PIN1, CON1-CON2, INP1-INP4)', () => {
   let x: XDisplay;
   let broker: TestBroker;
   let agent: TestAgent;
@@ -40,20 +40,30 @@ describe('live remote-control session (SES1-SES6, INP1-INP4)', () => {
     work.remove();
   });
 
-  test('SES1-SES4: the technician signs in, enters the code read out by the ward user and sees the host screen', async () => {
+  test('SES1-SES7: the technician signs in with password + TOTP, enters the code and PIN read out by the ward user, the ward user allows it, and the host screen shows', async () => {
     const user = await broker.addUser({ name: 'Sato Ken', org: 'Lab Vendor KK' });
     await ward.goto(agent.uiUrl);
     await ward.getByRole('button', { name: 'Get help' }).click();
     const code = (await ward.getByLabel('Session code').textContent())!.replace(/\D/g, '');
     assert.match(code, /^\d{9}$/);
+    const pin = (await ward.getByLabel('PIN', { exact: true }).textContent())!.replace(/\D/g, '');
+    assert.match(pin, /^\d{8}$/);
 
-    await tech.goto(broker.url);
-    await tech.getByRole('textbox', { name: 'Username' }).fill(user.username);
-    await tech.getByLabel('Password').fill(user.password);
-    await tech.getByRole('button', { name: 'Sign in' }).click();
+    await signInPage(tech, broker.url, user);
     await tech.getByRole('cell', { name: 'Ward 3 PC' }).first().waitFor();
     await tech.getByRole('textbox', { name: 'Session code' }).fill(`${code.slice(0, 3)} ${code.slice(3, 6)} ${code.slice(6)}`);
+    await tech.getByLabel('PIN', { exact: true }).fill(`${pin.slice(0, 4)} ${pin.slice(4)}`);
     await tech.getByRole('button', { name: 'Connect' }).click();
+
+    // CON1/CON2: the ward user sees who asks for what and allows it; the technician waits meanwhile.
+    await tech.getByRole('status').filter({ hasText: 'Waiting for the ward user' }).first().waitFor();
+    const prompt = ward.getByRole('alertdialog', { name: 'Allow this technician to connect?' });
+    await prompt.waitFor();
+    await prompt.getByText('Sato Ken').waitFor();
+    await prompt.getByText('Lab Vendor KK').waitFor();
+    assert.equal(await prompt.getByRole('checkbox', { name: 'See your screen' }).isChecked(), true);
+    assert.equal(await prompt.getByRole('checkbox', { name: 'Use your mouse and keyboard' }).isChecked(), true);
+    await prompt.getByRole('button', { name: 'Allow' }).click();
 
     const video = tech.getByLabel('Remote screen');
     await video.waitFor();

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { startAgent, type TestAgent } from './support/agent.ts';
 import { startBroker, type TestBroker } from './support/broker.ts';
 import { TechClient } from './support/techClient.ts';
-import { requestHelp, wardState } from './support/ward.ts';
+import { liveSession } from './support/session.ts';
+import { wardState } from './support/ward.ts';
 import { startXDisplay, type XDisplay } from './support/xdisplay.ts';
 
 let x: XDisplay;
@@ -42,9 +43,7 @@ test('the agent shows the broker offline while it is down and reconnects when it
   client = await TechClient.connect(broker, user);
   const listed = await client.request<{ hosts: Array<{ name: string; online: boolean }> }>('hosts:list', {});
   assert.ok(listed.ok && listed.data.hosts.some((h) => h.online), 'the host is listed online after the restart');
-  const { code } = await requestHelp(agent);
-  await client.startSession(code);
-  await client.waitForHostMessage((m) => m.type === 'screen:info');
+  await liveSession(client, agent);
 });
 
 test('the ward page reports the broker offline while it is down', async () => {

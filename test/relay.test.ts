@@ -5,7 +5,7 @@ import { startAgent, type TestAgent } from './support/agent.ts';
 import { startBroker, type TestBroker } from './support/broker.ts';
 import { startTurn, type TestTurn } from './support/coturn.ts';
 import { TechClient } from './support/techClient.ts';
-import { requestHelp } from './support/ward.ts';
+import { answerConsent, requestHelp } from './support/ward.ts';
 import { startXDisplay, type XDisplay } from './support/xdisplay.ts';
 
 let x: XDisplay;
@@ -33,8 +33,10 @@ after(async () => {
 
 test('ICE1: a relay-only session runs through coturn and video frames arrive', async () => {
   client = await TechClient.connect(broker, await broker.addUser());
-  const { code } = await requestHelp(agent);
-  const { ice } = await client.startSession(code);
+  const { code, pin } = await requestHelp(agent);
+  const { ice, verified } = await client.startSession(code, pin);
+  assert.equal(verified, true);
+  await answerConsent(agent, true, ['view', 'control']);
 
   assert.equal(ice.iceTransportPolicy, 'relay');
   assert.equal(ice.iceServers.length, 1);

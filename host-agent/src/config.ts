@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { LOCAL_NETWORKS, parseCidr } from '@wardlink/protocol';
 
 /** Settings of one host agent process. Only {@link loadAgentConfig} reads the environment. */
 export interface AgentConfig {
@@ -23,14 +24,19 @@ export interface AgentConfig {
   uiDir: string;
   /** Capture frame rate, frames per second. */
   fps: number;
+  /** Accept sessions without asking the ward user (an administrator's choice for unattended PCs, CON3). */
+  unattended: boolean;
+  /** Networks a technician may connect from on a direct (not relayed) path (ACL on the host). */
+  allowedPeers: string[];
   logLevel: string;
 }
 
 /**
  * Builds the configuration from flags (`--broker`, `--ca`, `--data-dir`,
- * `--name`, `--enroll`, `--display`, `--ui-port`, `--fps`) over environment
+ * `--name`, `--enroll`, `--display`, `--ui-port`, `--fps`, `--unattended yes|no`, `--allow-peers
+ * <cidr,...>`) over environment
  * variables (`WARDLINK_BROKER_URL`, `WARDLINK_CA_FILE`, `WARDLINK_AGENT_DATA_DIR`,
- * `WARDLINK_HOST_NAME`, `WARDLINK_ENROLL_TOKEN`, `DISPLAY`, `WARDLINK_UI_PORT`,
+ * `WARDLINK_HOST_NAME`, `WARDLINK_ENROLL_TOKEN`, `DISPLAY`, `WARDLINK_UI_PORT`, `WARDLINK_UNATTENDED`, `WARDLINK_ALLOW_PEERS`,
  * `WARDLINK_LOG_LEVEL`) over defaults.
  */
 export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): AgentConfig {
@@ -49,6 +55,17 @@ export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Nod
   if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535) throw new Error('--ui-port must be 0-65535.');
   const fps = Number(flags['fps'] ?? 30);
   if (!(fps >= 1 && fps <= 60)) throw new Error('--fps must be 1-60.');
+  const unattendedText = flags['unattended'] ?? env['WARDLINK_UNATTENDED'] ?? 'no';
+  if (!['yes', 'no', 'true', 'false', '1', '0'].includes(unattendedText)) throw new Error('--unattended must be yes or no.');
+  const peersText = flags['allow-peers'] ?? env['WARDLINK_ALLOW_PEERS'];
+  const allowedPeers = peersText === undefined ? [...LOCAL_NETWORKS] : peersText.split(',').map((c) => c.trim()).filter(Boolean);
+  for (const cidr of allowedPeers) {
+    try {
+      parseCidr(cidr);
+    } catch (err) {
+      throw new Error(`--allow-peers: ${(err as Error).message}`);
+    }
+  }
   const caFile = flags['ca'] ?? env['WARDLINK_CA_FILE'];
   const enrollToken = flags['enroll'] ?? env['WARDLINK_ENROLL_TOKEN'];
   return {
@@ -62,6 +79,8 @@ export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Nod
     uiPort,
     uiDir: resolve(import.meta.dirname, '..', 'dist', 'ui'),
     fps,
+    unattended: ['yes', 'true', '1'].includes(unattendedText),
+    allowedPeers,
     logLevel: flags['log-level'] ?? env['WARDLINK_LOG_LEVEL'] ?? 'info',
   };
 }

@@ -3,6 +3,7 @@ import { BrokerClient } from './broker/BrokerClient.ts';
 import type { AgentConfig } from './config.ts';
 import { DeviceIdentity } from './identity/DeviceIdentity.ts';
 import { createPlatform } from './platform/index.ts';
+import { PinGate } from './session/PinGate.ts';
 import { SessionController } from './session/SessionController.ts';
 import { WardServer } from './ui/WardServer.ts';
 
@@ -31,6 +32,9 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   const controller = new SessionController({
     hostName: config.name,
     broker,
+    gate: new PinGate(config.dataDir),
+    unattended: config.unattended,
+    allowedPeers: config.allowedPeers,
     newCapture: platform.newCapture,
     input: platform.input,
     log: log.child({ name: 'host-agent:session' }),

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { EndReason } from './common.ts';
+import { EndReason, Permissions } from './common.ts';
 import { ErrorCode } from './errors.ts';
 
 /** Label of the data channel that carries input and control messages. */
@@ -69,5 +69,9 @@ export const HostMessage = v.variant('type', [
     message: v.pipe(v.string(), v.maxLength(256)),
   }),
   v.strictObject({ type: v.literal('session:ended'), reason: EndReason }),
+  /** The ward user is being asked to accept the session (CON1). */
+  v.strictObject({ type: v.literal('consent:pending') }),
+  /** The session may start with these permissions (CON2); the host enforces them. */
+  v.strictObject({ type: v.literal('consent:granted'), permissions: Permissions }),
 ]);
 export type HostMessage = v.InferOutput<typeof HostMessage>;

@@ -42,6 +42,35 @@ export const IceConfig = v.strictObject({
 });
 export type IceConfig = v.InferOutput<typeof IceConfig>;
 
+/** Raw bytes as base64url without padding, exactly `bytes` long once decoded. */
+export function Base64Url(bytes: number) {
+  const chars = Math.ceil((bytes * 4) / 3);
+  return v.pipe(v.string(), v.regex(new RegExp(`^[A-Za-z0-9_-]{${chars}}$`)));
+}
+
+/**
+ * What a technician may do in a session (SECURITY.md "Access control"). The broker proposes them
+ * from the technician's role; the ward user may untick some at consent; the host enforces them.
+ */
+export const Permission = v.picklist([
+  'view',
+  'control',
+  'file_to_host',
+  'file_from_host',
+  'print',
+  'clipboard_to_host',
+  'clipboard_from_host',
+  'chat',
+]);
+export type Permission = v.InferOutput<typeof Permission>;
+
+/** A set of permissions on the wire: no duplicates, at most one of each. */
+export const Permissions = v.pipe(
+  v.array(Permission),
+  v.maxLength(8),
+  v.check((list) => new Set(list).size === list.length, 'Duplicate permission.'),
+);
+
 /** Why a session ended; shown to both sides. */
 export const EndReason = v.picklist([
   'ended_by_host',
@@ -50,6 +79,14 @@ export const EndReason = v.picklist([
   'technician_disconnected',
   'expired',
   'failed',
+  /** Key confirmation did not succeed: wrong PIN or an intercepted connection (never which). PIN4. */
+  'auth_failed',
+  /** Too many failed attempts: the PIN is void until the ward user asks for help again. PIN5. */
+  'pin_locked',
+  /** The ward user declined the session. CON2. */
+  'declined',
+  /** A peer broke the protocol in a way only tampering explains (replay, renegotiation, certificate mismatch). PIN6. */
+  'tampered',
 ]);
 export type EndReason = v.InferOutput<typeof EndReason>;
 

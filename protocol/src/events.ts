@@ -1,16 +1,43 @@
 import * as v from 'valibot';
 import {
   PROTOCOL_VERSION,
+  Base64Url,
   DisplayText,
   EndReason,
   HostSummary,
   IceConfig,
   Id,
+  Permissions,
   Sdp,
   SessionCode,
   Sid,
   TechnicianInfo,
 } from './common.ts';
+
+/** A CPace public share Ya / Yb: a ristretto255 element, 32 bytes (PIN1). */
+export const PakeShare = Base64Url(32);
+/** A key-confirmation tag Ta / Tb: HMAC-SHA512, 64 bytes (PIN3). */
+export const PakeTag = Base64Url(64);
+
+/** M1 of the PIN handshake, relayed opaquely: the offer carries F_V; `ya` is CPace's Ya. */
+const SignalOffer = v.strictObject({ sessionId: Id, sid: Sid, sdp: Sdp, ya: PakeShare });
+/** M2: the answer carries F_H; `yb` is CPace's Yb and `tb` the host's confirmation tag. */
+const SignalAnswer = v.strictObject({ sessionId: Id, sdp: Sdp, yb: PakeShare, tb: PakeTag });
+/** M3: the viewer's confirmation tag. */
+const SignalConfirm = v.strictObject({ sessionId: Id, ta: PakeTag });
+
+/** Security-relevant facts a host reports for the broker's audit log (PIN5, CON1-CON3). */
+export const HostReport = v.picklist([
+  'pin_failed',
+  'pin_locked',
+  'tamper_detected',
+  'consent_given',
+  'consent_declined',
+  'consent_skipped_unattended',
+  /** On a direct path, the technician's address is outside the host's allowed peer networks. */
+  'peer_address_denied',
+]);
+export type HostReport = v.InferOutput<typeof HostReport>;
 
 /**
  * socket.io events, one schema each. Names read `domain:verb`. Requests from
@@ -19,12 +46,21 @@ import {
  * cookie auth). See docs/SPEC.md for the rules (SIG*, SES*).
  */
 export const HostEvents = {
-  /** Host -> broker: the ward user asked for help; map a new code to this sid. Ack: `SessionOpened`. */
-  'session:open': v.strictObject({ sid: Sid }),
+  /**
+   * Host -> broker: the ward user asked for help; map a code to this sid. With `keepCode`, the code
+   * of the host's previous attempt is kept if still unexpired (retry after a failed PIN). Ack: `SessionOpened`.
+   */
+  'session:open': v.strictObject({ sid: Sid, keepCode: v.optional(v.boolean()) }),
   /** Host -> broker: withdraw the code or end the live session. Ack: `{}`. */
   'session:end': v.strictObject({ sessionId: v.optional(Id), reason: EndReason }),
-  /** Host -> broker: answer to the technician's offer. Ack: `{}`. */
-  'signal:answer': v.strictObject({ sessionId: Id, sdp: Sdp }),
+  /** Host -> broker: M2, answer to the technician's offer. Ack: `{}`. */
+  'signal:answer': SignalAnswer,
+  /** Host -> broker: an event for the audit log. Ack: `{}`. */
+  'session:report': v.strictObject({
+    sessionId: v.optional(Id),
+    event: HostReport,
+    permissions: v.optional(Permissions),
+  }),
 } as const;
 
 /** Events the broker sends to a host. */
@@ -36,8 +72,11 @@ export const HostInbound = {
     technician: TechnicianInfo,
     from: v.pipe(v.string(), v.maxLength(64)),
     ice: IceConfig,
+    /** What the technician's role may do; advisory: the ward user and the host decide. */
+    permissions: Permissions,
   }),
-  'signal:offer': v.strictObject({ sessionId: Id, sdp: Sdp }),
+  'signal:offer': SignalOffer,
+  'signal:confirm': SignalConfirm,
   'session:ended': v.strictObject({ sessionId: Id, reason: EndReason }),
 } as const;
 
@@ -47,15 +86,17 @@ export const TechEvents = {
   'hosts:list': v.strictObject({}),
   /** Ack: `SessionJoined`. */
   'session:join': v.strictObject({ code: SessionCode }),
-  /** Ack: `{}`; the answer arrives as `signal:answer`. */
-  'signal:offer': v.strictObject({ sessionId: Id, sdp: Sdp }),
+  /** M1. Ack: `{}`; M2 arrives as `signal:answer`. */
+  'signal:offer': SignalOffer,
+  /** M3. Ack: `{}`. */
+  'signal:confirm': SignalConfirm,
   /** Ack: `{}`. */
   'session:end': v.strictObject({ sessionId: Id }),
 } as const;
 
 /** Events the broker sends to a technician. */
 export const TechInbound = {
-  'signal:answer': v.strictObject({ sessionId: Id, sdp: Sdp }),
+  'signal:answer': SignalAnswer,
   'session:ended': v.strictObject({ sessionId: Id, reason: EndReason }),
   'hosts:changed': v.strictObject({ hosts: v.array(HostSummary) }),
 } as const;
@@ -71,8 +112,14 @@ export type SessionOpened = v.InferOutput<typeof SessionOpened>;
 /** Ack data of `session:join`. */
 export const SessionJoined = v.strictObject({
   sessionId: Id,
+  /** The host's single-use session id, bound into the PIN handshake. */
+  sid: Sid,
   host: v.strictObject({ id: Id, name: DisplayText }),
+  /** The technician's own id: part of the handshake's channel identifier. */
+  technicianId: Id,
   ice: IceConfig,
+  /** What the technician's role may ask for (advisory). */
+  permissions: Permissions,
 });
 export type SessionJoined = v.InferOutput<typeof SessionJoined>;
 

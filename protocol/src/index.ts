@@ -6,5 +6,6 @@ export * from './events.ts';
 export * from './channel.ts';
 export * from './http.ts';
 export * from './ice.ts';
+export * from './ip.ts';
 export * from './pake/index.ts';
 export * from './ward.ts';

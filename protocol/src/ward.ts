@@ -1,11 +1,12 @@
 import * as v from 'valibot';
-import { DisplayText, EndReason, SessionCode, TechnicianInfo } from './common.ts';
+import { DisplayText, EndReason, Permissions, SessionCode, TechnicianInfo } from './common.ts';
 
 /**
  * The host agent's local API for the ward user's page (host-agent/ui),
  * served by `host-agent/src/ui/WardServer.ts` on 127.0.0.1: `GET /api/state`,
- * `POST /api/help` and `POST /api/end` answer `{ ok: true, data: WardState }`,
- * and `GET /api/events` sends each change as a `state` Server-Sent Event.
+ * `POST /api/help`, `POST /api/end`, `POST /api/consent` (body: `ConsentDecision`)
+ * and `POST /api/alarm/ack` answer `{ ok: true, data: WardState }`, and
+ * `GET /api/events` sends each change as a `state` Server-Sent Event.
  * The page validates every copy it receives.
  *
  * The objects are not strict: the page drops fields it does not know. The
@@ -14,8 +15,15 @@ import { DisplayText, EndReason, SessionCode, TechnicianInfo } from './common.ts
  * leave the ward user without the End session button.
  */
 
-/** Where the ward PC's support session is (docs/SPEC.md SES1-SES6). */
-export const WardPhase = v.picklist(['idle', 'waiting', 'connecting', 'live', 'ended']);
+/** Failed PIN attempts after which the PIN is void and the host shows the alarm (PIN5). */
+export const PIN_ATTEMPTS = 3;
+
+/**
+ * Where the ward PC's support session is (docs/SPEC.md SES1-SES6, PIN5, CON1-CON3): `consent`
+ * asks the ward user to accept a technician whose PIN handshake succeeded; `locked` is the alarm
+ * after too many wrong PINs.
+ */
+export const WardPhase = v.picklist(['idle', 'waiting', 'connecting', 'consent', 'live', 'ended', 'locked']);
 export type WardPhase = v.InferOutput<typeof WardPhase>;
 
 /** Who is connecting or connected, as the ward user is told: the technician without the broker's id, and from where. */
@@ -37,8 +45,27 @@ export const WardState = v.object({
   code: v.optional(SessionCode),
   /** When the code stops working. Milliseconds since the epoch. */
   expiresAt: v.optional(v.pipe(v.number(), v.finite())),
+  /** The PIN the ward user reads out with the code (8 digits); only ever shown on this PC. */
+  pin: v.optional(v.pipe(v.string(), v.regex(/^\d{8}$/))),
+  /** PIN attempts left before the PIN is void. */
+  attemptsLeft: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   technician: v.optional(WardTechnician),
+  /** While asking for consent: what the technician asks to do. While live: what was granted. */
+  permissions: v.optional(Permissions),
+  /** Whether this session is recorded (shown at consent and in the live banner). */
+  recording: v.optional(v.boolean()),
+  /** An administrator configured this PC to accept sessions without asking (CON3). */
+  unattended: v.optional(v.boolean()),
+  /** When the PIN was locked (milliseconds since the epoch), in the `locked` phase. */
+  lockedAt: v.optional(v.pipe(v.number(), v.finite())),
   /** Why the last session ended. */
   endReason: v.optional(EndReason),
 });
 export type WardState = v.InferOutput<typeof WardState>;
+
+/** Body of `POST /api/consent`: the ward user's answer; `permissions` may only narrow the request. */
+export const ConsentDecision = v.strictObject({
+  accept: v.boolean(),
+  permissions: Permissions,
+});
+export type ConsentDecision = v.InferOutput<typeof ConsentDecision>;

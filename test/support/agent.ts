@@ -19,6 +19,8 @@ export async function startAgent(options: {
   name?: string;
   token?: string;
   dataDir?: string;
+  /** Extra environment, e.g. `WARDLINK_UNATTENDED: 'yes'`. */
+  env?: NodeJS.ProcessEnv;
 }): Promise<TestAgent> {
   const dir = options.dataDir ? { path: options.dataDir, remove: () => undefined } : tempDir('agent');
   const token = options.token ?? (await options.broker.enrollToken());
@@ -33,7 +35,7 @@ export async function startAgent(options: {
       '--ui-port', '0',
       '--display', options.display,
     ]),
-    { env: { DISPLAY: options.display, WARDLINK_LOG_LEVEL: 'warn' } },
+    { env: { DISPLAY: options.display, WARDLINK_LOG_LEVEL: 'warn', ...options.env } },
   );
   const uiUrl = await proc.waitFor(/AGENT_READY (\S+)/);
   await waitForBroker(uiUrl);

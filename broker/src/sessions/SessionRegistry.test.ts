@@ -72,3 +72,34 @@ test('SES5: ending is idempotent and frees the host', () => {
   assert.equal(reg.end(session.id, 'ended_by_host'), undefined);
   assert.match(reg.open('host-1', SID).code, /^\d{9}$/);
 });
+
+test('SES7: M3 only from the session technician, once, after the answer', () => {
+  const { reg } = registry();
+  const session = reg.join(reg.open('host-1', SID).code, 'tech-1', online);
+  reg.offer(session.id, 'tech-1');
+  assert.throws(() => reg.confirm(session.id, 'tech-1'), (e) => code(e) === 'forbidden');
+  reg.answer(session.id, 'host-1');
+  assert.throws(() => reg.confirm(session.id, 'tech-2'), (e) => code(e) === 'not_found');
+  assert.equal(reg.confirm(session.id, 'tech-1').state, 'confirmed');
+  assert.throws(() => reg.confirm(session.id, 'tech-1'), (e) => code(e) === 'forbidden');
+});
+
+test('PIN5: after a failed attempt the host may keep its code under a new sid, until the code expires', () => {
+  const { reg, now } = registry();
+  const first = reg.open('host-1', SID);
+  const session = reg.join(first.code, 'tech-1', online);
+  reg.end(session.id, 'auth_failed');
+  const kept = reg.open('host-1', 'BBBBBBBBBBBBBBBBBBBBBB', true);
+  assert.equal(kept.code, first.code);
+  assert.equal(kept.expiresAt, first.expiresAt);
+  assert.equal(reg.join(first.code, 'tech-1', online).sid, 'BBBBBBBBBBBBBBBBBBBBBB');
+
+  const other = reg.open('host-2', SID);
+  reg.end(reg.join(other.code, 'tech-1', online).id, 'auth_failed');
+  assert.notEqual(reg.open('host-2', SID).code, other.code, 'without keepCode a new code is made');
+
+  const third = reg.open('host-3', SID);
+  reg.end(reg.join(third.code, 'tech-1', online).id, 'auth_failed');
+  now.t += 60_001;
+  assert.notEqual(reg.open('host-3', SID, true).code, third.code, 'an expired code is not kept');
+});

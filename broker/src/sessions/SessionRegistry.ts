@@ -19,14 +19,17 @@ export interface PendingCode {
   expiresAt: number;
 }
 
-/** Broker's view of a session: SES2 requested -> SES3 offered -> SES4 answered. */
+/** Broker's view of a session: SES2 requested -> SES3 offered (M1) -> SES4 answered (M2) -> confirmed (M3). */
 export interface BrokerSession {
   id: string;
   hostId: string;
   sid: string;
   technicianId: string;
-  state: 'requested' | 'offered' | 'answered';
+  state: 'requested' | 'offered' | 'answered' | 'confirmed';
   startedAt: number;
+  /** The code the session was joined with; a host may keep it for a retry after a failed PIN (PIN5). */
+  code: string;
+  codeExpiresAt: number;
 }
 
 /** Milliseconds over which failed joins are counted. */
@@ -44,6 +47,8 @@ export class SessionRegistry {
   private readonly codes = new Map<string, PendingCode>();
   private readonly sessions = new Map<string, BrokerSession>();
   private readonly failedJoins = new Map<string, number[]>();
+  /** Per host: the code of its last joined attempt, which `open(..., keepCode)` may reuse until it expires. */
+  private readonly lastCodes = new Map<string, { code: string; expiresAt: number }>();
 
   constructor(options: SessionRegistryOptions) {
     this.codeTtlMs = options.codeTtlMs;
@@ -51,11 +56,22 @@ export class SessionRegistry {
     this.now = options.now ?? Date.now;
   }
 
-  /** SES1: a host asks for a code; an earlier code of the same host is withdrawn. */
-  open(hostId: string, sid: string): PendingCode {
+  /**
+   * SES1: a host asks for a code; an earlier code of the same host is withdrawn. With `keepCode`
+   * (a retry after a failed PIN, PIN5) the code of the host's last attempt is mapped to the new
+   * sid if it has not expired, so the ward user does not have to read out a new one.
+   */
+  open(hostId: string, sid: string, keepCode = false): PendingCode {
     if (this.sessionOfHost(hostId)) throw new BrokerError(ErrorCode.SESSION_BUSY, 'host already in a session');
     this.cancel(hostId);
     this.sweep();
+    const last = this.lastCodes.get(hostId);
+    this.lastCodes.delete(hostId);
+    if (keepCode && last && last.expiresAt > this.now() && !this.codes.has(last.code)) {
+      const kept = { code: last.code, hostId, sid, expiresAt: last.expiresAt };
+      this.codes.set(kept.code, kept);
+      return kept;
+    }
     let code: string;
     do code = newSessionCode();
     while (this.codes.has(code));
@@ -93,8 +109,11 @@ export class SessionRegistry {
       technicianId,
       state: 'requested',
       startedAt: this.now(),
+      code: pending.code,
+      codeExpiresAt: pending.expiresAt,
     };
     this.sessions.set(session.id, session);
+    this.lastCodes.set(session.hostId, { code: pending.code, expiresAt: pending.expiresAt });
     return session;
   }
 
@@ -113,6 +132,15 @@ export class SessionRegistry {
     if (!session || session.hostId !== hostId) throw BrokerError.notFound('session');
     if (session.state !== 'offered') throw BrokerError.forbidden('answer out of order');
     session.state = 'answered';
+    return session;
+  }
+
+  /** SES4: M3, only the session's technician, only once, only after SES4's answer. */
+  confirm(sessionId: string, technicianId: string): BrokerSession {
+    const session = this.sessions.get(sessionId);
+    if (!session || session.technicianId !== technicianId) throw BrokerError.notFound('session');
+    if (session.state !== 'answered') throw BrokerError.forbidden('confirmation out of order');
+    session.state = 'confirmed';
     return session;
   }
 
@@ -139,5 +167,6 @@ export class SessionRegistry {
   private sweep(): void {
     const now = this.now();
     for (const [code, pending] of this.codes) if (pending.expiresAt <= now) this.codes.delete(code);
+    for (const [hostId, last] of this.lastCodes) if (last.expiresAt <= now) this.lastCodes.delete(hostId);
   }
 }

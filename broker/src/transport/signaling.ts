@@ -3,20 +3,25 @@ import { Server, type Namespace, type Socket } from 'socket.io';
 import type * as v from 'valibot';
 import {
   ErrorCode,
+  fail,
+  formatIp,
   HostAuth,
   HostEvents,
+  ok,
+  parse,
+  parseIp,
   PROTOCOL_VERSION,
   TechAuth,
   TechEvents,
-  fail,
-  ok,
-  parse,
   type Ack,
   type EndReason,
+  type HostReport,
   type HostSummary,
 } from '@wardlink/protocol';
-import { formatIp, parseIp } from '../access/ip.ts';
+import { mayEmit, sessionPermissionsFor } from '../access/policy.ts';
+import { checkedAddress } from '../access/socketGuard.ts';
 import type { Accounts } from '../auth/Accounts.ts';
+import { presentedCert } from '../auth/ClientCerts.ts';
 import type { HostRegistry } from '../auth/HostRegistry.ts';
 import type { BrokerConfig } from '../config.ts';
 import { BrokerError } from '../errors.ts';
@@ -30,6 +35,16 @@ import { SESSION_COOKIE } from './http.ts';
 export const MAX_SOCKET_PACKET_BYTES = 128 * 1024;
 /** Bytes. Per-event bound checked before validation (SDP events may be up to 64 KiB). */
 const EVENT_LIMITS: Record<string, number> = { 'signal:offer': 80 * 1024, 'signal:answer': 80 * 1024 };
+/** Host reports and the audit event type each one is stored as (PIN5, PIN6, CON1-CON3). */
+const REPORT_AUDIT: Record<HostReport, string> = {
+  pin_failed: 'pin.failed',
+  pin_locked: 'pin.locked',
+  tamper_detected: 'session.tamper_detected',
+  consent_given: 'consent.given',
+  consent_declined: 'consent.declined',
+  consent_skipped_unattended: 'consent.unattended',
+  peer_address_denied: 'access.peer_denied',
+};
 const DEFAULT_EVENT_LIMIT = 4 * 1024;
 
 /** What signaling needs from the rest of the broker. */
@@ -102,8 +117,10 @@ export class Signaling {
     // Cross-site WebSocket hijacking: the cookie rides along from any page, so the Origin must be ours.
     const origin = socket.handshake.headers.origin;
     if (origin !== `https://${socket.handshake.headers.host}`) return next(new Error(ErrorCode.FORBIDDEN));
-    const user = this.options.accounts.userForToken(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
-    if (!user) return next(new Error(ErrorCode.UNAUTHENTICATED));
+    // AUTH5-AUTH11 (technician sign-in): a full sign-in (TOTP done), unexpired, with its client certificate if the role needs one.
+    const signedIn = this.options.accounts.signedInUser(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE), presentedCert(socket.request.socket));
+    if (!signedIn.ok) return next(new Error(signedIn.code));
+    const user = signedIn.user;
     socket.data.user = user;
     return next();
   }
@@ -117,14 +134,26 @@ export class Signaling {
     this.broadcastHosts();
     const { sessions, store } = this.options;
 
-    this.handle(socket, HostEvents, 'session:open', ({ sid }) => {
-      const pending = sessions.open(hostId, sid);
+    this.handle(socket, HostEvents, 'session:open', ({ sid, keepCode }) => {
+      const pending = sessions.open(hostId, sid, keepCode);
       return { code: pending.code, expiresAt: pending.expiresAt };
     });
-    this.handle(socket, HostEvents, 'signal:answer', ({ sessionId, sdp }) => {
-      const session = sessions.answer(sessionId, hostId);
-      this.techSocketsOf(session.technicianId).forEach((s) => s.emit('signal:answer', { sessionId, sdp }));
-      store.audit({ type: 'session.connected', hostId, sessionId, actor: session.technicianId });
+    // M2 is relayed as it came: the broker cannot check or forge it (PIN3).
+    this.handle(socket, HostEvents, 'signal:answer', (answer) => {
+      const session = sessions.answer(answer.sessionId, hostId);
+      this.techSocketsOf(session.technicianId).forEach((s) => s.emit('signal:answer', answer));
+      return {};
+    });
+    this.handle(socket, HostEvents, 'session:report', ({ sessionId, event, permissions }) => {
+      const session = sessionId ? sessions.get(sessionId) : undefined;
+      const actor = session?.hostId === hostId ? session.technicianId : undefined;
+      store.audit({
+        type: REPORT_AUDIT[event],
+        hostId,
+        ...(sessionId ? { sessionId } : {}),
+        ...(actor ? { actor } : {}),
+        ...(permissions ? { detail: { permissions } } : {}),
+      });
       return {};
     });
     this.handle(socket, HostEvents, 'session:end', ({ sessionId, reason }) => {
@@ -146,13 +175,14 @@ export class Signaling {
 
   private onTech(socket: Socket): void {
     const user = socket.data.user as UserRecord;
-    const address = displayAddress(socket.handshake.address);
+    const address = checkedAddress(socket) ?? displayAddress(socket.handshake.address);
     const { sessions, store, config } = this.options;
     void socket.join(`tech:${user.id}`);
 
     this.handle(socket, TechEvents, 'hosts:list', () => ({ hosts: this.hostList() }));
     this.handle(socket, TechEvents, 'session:join', ({ code }) => {
       const session = sessions.join(code, user.id, this.isOnline);
+      const permissions = sessionPermissionsFor(user.role);
       const hostName = this.options.hosts.hostName(session.hostId) ?? '';
       this.hostSockets.get(session.hostId)?.emit('session:request', {
         sessionId: session.id,
@@ -160,17 +190,27 @@ export class Signaling {
         technician: { id: user.id, name: user.name, organisation: user.organisation },
         from: address,
         ice: iceConfigFor(`host-${session.hostId}`, config.turn, config.iceTransportPolicy),
+        permissions,
       });
       store.audit({ type: 'session.requested', actor: user.id, hostId: session.hostId, sessionId: session.id, address });
       return {
         sessionId: session.id,
+        sid: session.sid,
         host: { id: session.hostId, name: hostName },
+        technicianId: user.id,
         ice: iceConfigFor(`tech-${user.id}`, config.turn, config.iceTransportPolicy),
+        permissions,
       };
     });
-    this.handle(socket, TechEvents, 'signal:offer', ({ sessionId, sdp }) => {
-      const session = sessions.offer(sessionId, user.id);
-      this.hostSockets.get(session.hostId)?.emit('signal:offer', { sessionId, sdp });
+    // M1 and M3 are relayed as they came (PIN1, PIN3).
+    this.handle(socket, TechEvents, 'signal:offer', (offer) => {
+      const session = sessions.offer(offer.sessionId, user.id);
+      this.hostSockets.get(session.hostId)?.emit('signal:offer', offer);
+      return {};
+    });
+    this.handle(socket, TechEvents, 'signal:confirm', (confirm) => {
+      const session = sessions.confirm(confirm.sessionId, user.id);
+      this.hostSockets.get(session.hostId)?.emit('signal:confirm', confirm);
       return {};
     });
     this.handle(socket, TechEvents, 'session:end', ({ sessionId }) => {
@@ -199,6 +239,12 @@ export class Signaling {
     const name: string = event;
     socket.on(name, (payload: unknown, ack: unknown) => {
       const respond = typeof ack === 'function' ? (ack as (a: Ack<unknown>) => void) : undefined;
+      // Least privilege (SPEC ROLE1, ROLE5): the event's action must be in the principal's row.
+      if (!mayEmit(socket.nsp.name, name, socket.data as { user?: { role?: string }; hostId?: unknown })) {
+        this.options.log.debug({ event }, 'refused: role lacks the action');
+        respond?.(fail(ErrorCode.FORBIDDEN));
+        return;
+      }
       const parsed = parse(schemas[event]!, payload, EVENT_LIMITS[event] ?? DEFAULT_EVENT_LIMIT);
       if (!parsed.ok) {
         this.options.log.debug({ event, code: parsed.error.code }, 'rejected message');

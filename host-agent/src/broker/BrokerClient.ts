@@ -10,6 +10,8 @@ import {
   parse,
   type Ack,
   type EndReason,
+  type HostReport,
+  type Permission,
 } from '@wardlink/protocol';
 import type { DeviceIdentity } from '../identity/DeviceIdentity.ts';
 import { AgentError } from '../errors.ts';
@@ -55,6 +57,11 @@ export class BrokerClient {
   constructor(options: BrokerClientOptions) {
     this.options = options;
     this.ca = options.caFile ? readFileSync(options.caFile, 'utf8') : undefined;
+  }
+
+  /** This host's id at the broker, once enrolled. */
+  get id(): string | undefined {
+    return this.hostId;
   }
 
   get online(): boolean {
@@ -144,13 +151,19 @@ export class BrokerClient {
     this.retryTimer = setTimeout(() => socket.connect(), delay);
   }
 
-  /** SES1: asks for a session code for `sid`. */
-  openSession(sid: string): Promise<{ code: string; expiresAt: number }> {
-    return this.request('session:open', { sid }, SessionOpened);
+  /** SES1: asks for a session code for `sid`; `keepCode` keeps the last attempt's code (PIN5). */
+  openSession(sid: string, keepCode = false): Promise<{ code: string; expiresAt: number }> {
+    return this.request('session:open', { sid, ...(keepCode ? { keepCode } : {}) }, SessionOpened);
   }
 
-  sendAnswer(sessionId: string, sdp: string): Promise<unknown> {
-    return this.request('signal:answer', { sessionId, sdp }, v.unknown());
+  /** M2 of the PIN handshake. */
+  sendAnswer(answer: { sessionId: string; sdp: string; yb: string; tb: string }): Promise<unknown> {
+    return this.request('signal:answer', answer, v.unknown());
+  }
+
+  /** Reports a security event for the broker's audit log. */
+  report(report: { sessionId?: string; event: HostReport; permissions?: Permission[] }): Promise<unknown> {
+    return this.request('session:report', report, v.unknown());
   }
 
   endSession(sessionId: string | undefined, reason: EndReason): Promise<unknown> {

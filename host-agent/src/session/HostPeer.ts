@@ -7,10 +7,13 @@ import {
   ICE_GATHERING_TIMEOUT_MS,
   MAX_CONTROL_MESSAGE_BYTES,
   ViewerMessage,
+  connectedPeer,
   parseJson,
   waitForIceGathering,
+  type ConnectedPeer,
   type HostMessage,
   type IceConfig,
+  type Permission,
 } from '@wardlink/protocol';
 import type { InputInjector, ScreenCapture } from '../platform/types.ts';
 
@@ -22,7 +25,9 @@ export interface HostPeerOptions {
   capture: ScreenCapture;
   input: InputInjector;
   log: Logger;
-  /** The peer connection and control channel are up. */
+  /** ICE and DTLS are up; the controller checks the peer's certificate before granting anything. */
+  onConnected: () => void;
+  /** Granted, and the control channel (and capture, if viewing is granted) is up. */
   onLive: () => void;
   /** The technician asked to end the session over the channel. */
   onEndRequested: () => void;
@@ -34,9 +39,11 @@ export interface HostPeerOptions {
 const MAX_BAD_MESSAGES = 200;
 
 /**
- * The host's side of one WebRTC session: answers the viewer's offer, streams
- * the captured screen as a video track and applies validated input from the
- * control channel (INP1-INP4 in docs/SPEC.md).
+ * The host's side of one WebRTC session: answers the viewer's offer and, only
+ * once {@link grant} is called (after the PIN handshake and the ward user's
+ * consent), streams the captured screen and applies validated input from the
+ * control channel (INP1-INP4, CON2 in docs/SPEC.md). Until then no pixel
+ * leaves and every input message is refused.
  */
 export class HostPeer {
   private readonly options: HostPeerOptions;
@@ -46,6 +53,8 @@ export class HostPeer {
   private channel: RTCDataChannel | undefined;
   private capturing = false;
   private live = false;
+  private granted: ReadonlySet<Permission> | undefined;
+  private readonly outbox: HostMessage[] = [];
   private badMessages = 0;
   private closed = false;
 
@@ -60,12 +69,11 @@ export class HostPeer {
     this.pc.addEventListener('datachannel', this.onDataChannel);
   }
 
-  /** Applies the viewer's offer and returns the complete answer SDP. */
+  /** Applies the viewer's offer and returns the complete answer SDP. The video sender stays empty. */
   async answer(offerSdp: string): Promise<string> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
     const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track.kind === 'video');
     if (!transceiver) throw new Error('The offer has no video section.');
-    await transceiver.sender.replaceTrack(this.track);
     transceiver.direction = 'sendonly';
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     await waitForIceGathering(this.pc, ICE_GATHERING_TIMEOUT_MS);
@@ -74,15 +82,39 @@ export class HostPeer {
     return sdp;
   }
 
-  /** Sends a message to the viewer, if the channel is open. */
+  /** Sends a message to the viewer now, or as soon as the channel opens. */
   send(message: HostMessage): void {
+    if (this.closed) return;
     if (this.channel?.readyState === 'open') this.channel.send(JSON.stringify(message));
+    else this.outbox.push(message);
+  }
+
+  /** The certificate and selected candidate of the connected peer, from getStats() (PIN6). */
+  async connectedPeer(): Promise<ConnectedPeer> {
+    return connectedPeer(await this.pc.getStats());
+  }
+
+  /**
+   * Starts the session with these permissions (CON2): the screen track and capture only with
+   * `view`, input only with `control`. Tells the viewer what was granted. Call once.
+   */
+  async grant(permissions: readonly Permission[]): Promise<void> {
+    if (this.granted || this.closed) return;
+    this.granted = new Set(permissions);
+    this.send({ type: 'consent:granted', permissions: [...this.granted] });
+    if (this.granted.has('view')) {
+      const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track.kind === 'video');
+      await transceiver?.sender.replaceTrack(this.track);
+      await this.startCapture();
+    } else {
+      this.maybeLive();
+    }
   }
 
   private readonly onConnectionState = (): void => {
     const state = this.pc.connectionState;
     this.options.log.debug({ state }, 'peer connection state');
-    if (state === 'connected') void this.startCapture();
+    if (state === 'connected') this.options.onConnected();
     if (state === 'failed' || state === 'closed') this.options.onFailed(`connection ${state}`);
   };
 
@@ -93,11 +125,16 @@ export class HostPeer {
       return;
     }
     this.channel = channel;
-    channel.addEventListener('open', () => this.maybeLive());
+    channel.addEventListener('open', () => this.onChannelOpen());
     channel.addEventListener('close', () => this.options.onFailed('control channel closed'));
     channel.addEventListener('message', (ev: MessageEvent) => void this.onMessage(ev.data));
-    if (channel.readyState === 'open') this.maybeLive();
+    if (channel.readyState === 'open') this.onChannelOpen();
   };
+
+  private onChannelOpen(): void {
+    for (const message of this.outbox.splice(0)) this.send(message);
+    this.maybeLive();
+  }
 
   private async startCapture(): Promise<void> {
     if (this.capturing || this.closed) return;
@@ -120,10 +157,11 @@ export class HostPeer {
   }
 
   private maybeLive(): void {
-    if (this.live || this.closed || this.channel?.readyState !== 'open' || !this.capturing) return;
-    if (!this.options.capture.width) return;
+    if (this.live || this.closed || !this.granted || this.channel?.readyState !== 'open') return;
+    const viewing = this.granted.has('view');
+    if (viewing && (!this.capturing || !this.options.capture.width)) return;
     this.live = true;
-    this.send({ type: 'screen:info', width: this.options.capture.width, height: this.options.capture.height });
+    if (viewing) this.send({ type: 'screen:info', width: this.options.capture.width, height: this.options.capture.height });
     this.options.onLive();
   }
 
@@ -143,7 +181,12 @@ export class HostPeer {
       case 'input:wheel':
       case 'input:key':
       case 'input:text':
-        if (!this.live) return;
+        // CON2: nothing is applied before consent or without the control permission.
+        if (!this.live || !this.granted?.has('control')) {
+          this.send({ type: 'error', code: ErrorCode.FORBIDDEN, message: 'Control is not permitted.' });
+          if (++this.badMessages > MAX_BAD_MESSAGES) this.options.onFailed('too many refused messages');
+          return;
+        }
         try {
           await this.options.input.apply(message);
         } catch (err) {

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { ErrorCode, fail, ok } from '@wardlink/protocol';
+import { ConsentDecision, ErrorCode, fail, ok, parseJson } from '@wardlink/protocol';
+import { AgentError } from '../errors.ts';
 import type { SessionController, WardState } from '../session/SessionController.ts';
 
 /** Options for {@link WardServer}. */
@@ -18,6 +19,8 @@ export interface WardServerOptions {
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/** Bytes: the largest request body the page sends (a consent answer). */
+const MAX_BODY_BYTES = 1024;
 const FILES: Record<string, string> = {
   '/': 'index.html',
   '/index.html': 'index.html',
@@ -80,7 +83,18 @@ export class WardServer {
       if (req.headers['x-wardlink-local'] !== '1' || (origin && !this.allowedHosts.has(origin.replace(/^http:\/\//, '')))) {
         return send(res, 403, fail(ErrorCode.FORBIDDEN));
       }
+      if (path === '/api/consent') {
+        const body = parseJson(ConsentDecision, await readBody(req), MAX_BODY_BYTES);
+        if (!body.ok) return send(res, 400, body);
+        try {
+          return send(res, 200, ok(await controller.decideConsent(body.value)));
+        } catch (err) {
+          const message = err instanceof AgentError ? err.message : 'The answer could not be applied.';
+          return send(res, 409, fail(ErrorCode.BAD_MESSAGE, message));
+        }
+      }
       req.resume();
+      if (path === '/api/alarm/ack') return send(res, 200, ok(controller.acknowledgeAlarm()));
       if (path === '/api/help') {
         try {
           return send(res, 200, ok(await controller.requestHelp()));
@@ -127,6 +141,18 @@ export class WardServer {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** Reads a request body of at most {@link MAX_BODY_BYTES}; a larger one reads as '' (refused by the schema). */
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return 'x'.repeat(MAX_BODY_BYTES + 1);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

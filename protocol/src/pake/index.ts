@@ -5,3 +5,4 @@
 export * from './cpace.ts';
 export * from './handshake.ts';
 export * from './errors.ts';
+export * from './binding.ts';

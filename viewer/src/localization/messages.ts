@@ -31,6 +31,24 @@ export function errorText(code: ErrorCode): string {
       return msg('The server cannot be reached. Try again.', { id: 'error.unavailable' });
     case ErrorCode.INTERNAL:
       return msg('Something went wrong on the server. Try again.', { id: 'error.internal' });
+    case ErrorCode.AUTH_FAILED:
+      return msg('The PIN was not accepted, or the connection could not be verified. Check the PIN with the ward user and try again.', {
+        id: 'error.auth_failed',
+      });
+    case ErrorCode.PIN_LOCKED:
+      return msg('Too many wrong PINs for this code. Ask the ward user to press “Get help” again for a new PIN.', {
+        id: 'error.pin_locked',
+      });
+    case ErrorCode.TOTP_REQUIRED:
+      return msg('Set up two-step sign-in first.', { id: 'error.totp_required' });
+    case ErrorCode.CLIENT_CERT_REQUIRED:
+      return msg('This account must sign in with its client certificate. Install the certificate from your administrator and try again.', {
+        id: 'error.client_cert_required',
+      });
+    case ErrorCode.ADDRESS_DENIED:
+      return msg('Access from this network is not allowed. Ask your administrator to add it to the allow-list.', {
+        id: 'error.address_denied',
+      });
     default: {
       const unreachable: never = code;
       return unreachable;
@@ -53,6 +71,16 @@ export function endReasonText(reason: EndReason): string {
       return msg('the session expired', { id: 'reason.expired' });
     case 'failed':
       return msg('the connection failed', { id: 'reason.failed' });
+    case 'auth_failed':
+      return msg('the PIN was not accepted or the connection could not be verified; check the PIN with the ward user', {
+        id: 'reason.auth_failed',
+      });
+    case 'pin_locked':
+      return msg('too many wrong PINs; ask the ward user for a new PIN', { id: 'reason.pin_locked' });
+    case 'declined':
+      return msg('the ward user declined the session', { id: 'reason.declined' });
+    case 'tampered':
+      return msg('the connection could not be verified; ask the ward user for a new PIN and try again', { id: 'reason.tampered' });
     default: {
       const unreachable: never = reason;
       return unreachable;

@@ -1,12 +1,47 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { FakePeerConnection, FakeSocket } from '../testing/fakes.ts';
+import {
+  PROTOCOL_VERSION,
+  fingerprintBytes,
+  fromBase64Url,
+  hostFinish,
+  hostRespond,
+  toBase64Url,
+  type HostPending,
+} from '@wardlink/protocol';
+import { FakePeerConnection, FakeSocket, VIEWER_FINGERPRINT } from '../testing/fakes.ts';
 import { vp9First } from './codecs.ts';
+import { PinAttempts } from './PinAttempts.ts';
 import { ViewerSession, type ViewerSessionState } from './ViewerSession.ts';
 
 const SESSION_ID = 'sess-0001';
+const SID = 'AAECAwQFBgcICQoLDA0ODw';
+const TECH_ID = 'tech-0001';
+const PIN = '12345678';
 const HOST = { id: 'host-0001', name: 'Ward 3 PC' };
 const ICE = { iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: 'u', credential: 'c' }], iceTransportPolicy: 'relay' };
-const ANSWER_SDP = 'v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\n';
+const HOST_FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i + 100).toString(16).toUpperCase()).join(':');
+const OTHER_FINGERPRINT = Array.from({ length: 32 }, () => 'EE').join(':');
+const answerSdp = (fp = HOST_FINGERPRINT) => `v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\na=fingerprint:sha-256 ${fp}\r\n`;
+const ANSWER_SDP = answerSdp();
+
+/**
+ * Plays the host's side of the PIN handshake on the M1 the viewer sent: the real protocol code,
+ * with the PIN the host shows. `sdp` is what the "broker" relays as the answer; `boundFingerprint`
+ * is the certificate the host bound (they differ when the relay swaps a fingerprint).
+ */
+function hostAnswer(
+  socket: FakeSocket,
+  options: { pin?: string; sdp?: string; boundFingerprint?: string } = {},
+): { payload: Record<string, string>; pending: HostPending } {
+  const m1 = socket.emitted.find((e) => e.event === 'signal:offer')!.payload as { sdp: string; ya: string };
+  const { pending, yb, tb } = hostRespond(
+    { pin: options.pin ?? PIN, sid: fromBase64Url(SID), protocolVersion: PROTOCOL_VERSION, hostId: HOST.id, technicianId: TECH_ID },
+    fromBase64Url(m1.ya),
+    fingerprintBytes(`sha-256 ${VIEWER_FINGERPRINT}`),
+    fingerprintBytes(`sha-256 ${options.boundFingerprint ?? HOST_FINGERPRINT}`),
+  );
+  return { payload: { sessionId: SESSION_ID, sdp: options.sdp ?? ANSWER_SDP, yb: toBase64Url(yb), tb: toBase64Url(tb) }, pending };
+}
 
 const capabilities = {
   codecs: [
@@ -24,19 +59,26 @@ function broker(): FakeSocket {
   return new FakeSocket((event) => {
     switch (event) {
       case 'session:join':
-        return { ok: true, data: { sessionId: SESSION_ID, host: HOST, ice: ICE } };
+        return {
+          ok: true,
+          data: { sessionId: SESSION_ID, sid: SID, host: HOST, technicianId: TECH_ID, ice: ICE, permissions: ['view', 'control'] },
+        };
       default:
         return { ok: true, data: {} };
     }
   });
 }
 
-function makeSession(socket: FakeSocket): { session: ViewerSession; states: ViewerSessionState[] } {
+function makeSession(
+  socket: FakeSocket,
+  pinAttempts = new PinAttempts(),
+): { session: ViewerSession; states: ViewerSessionState[] } {
   const session = new ViewerSession({
     socket,
     RTCPeerConnection: FakePeerConnection.asConstructor(),
     videoCapabilities: () => capabilities,
     requestTimeoutMs: 500,
+    pinAttempts,
   });
   const states: ViewerSessionState[] = [];
   session.on('state', (state) => states.push(state));
@@ -51,12 +93,16 @@ function lastPeer(): FakePeerConnection {
   return pc;
 }
 
+/** Runs the handshake, connects and delivers the host's consent; returns the peer connection. */
 async function connected(socket: FakeSocket, session: ViewerSession): Promise<FakePeerConnection> {
-  await session.start('123 456 789');
+  await session.start('123 456 789', '1234 5678');
   const pc = lastPeer();
-  socket.serverEmit('signal:answer', { sessionId: SESSION_ID, sdp: ANSWER_SDP });
+  socket.serverEmit('signal:answer', hostAnswer(socket).payload);
   await waitUntil(() => pc.remoteDescription !== null);
+  pc.remoteCertificate = { fingerprint: HOST_FINGERPRINT, fingerprintAlgorithm: 'sha-256' };
+  pc.connect();
   pc.channels[0]!.open();
+  pc.channels[0]!.receive(JSON.stringify({ type: 'consent:granted', permissions: ['view', 'control'] }));
   return pc;
 }
 
@@ -64,7 +110,7 @@ describe('ViewerSession', () => {
   it('joins by code and offers receive-only video, VP9 first, and an ordered control channel', async () => {
     const socket = broker();
     const { session } = makeSession(socket);
-    const joined = await session.start('123 456 789');
+    const joined = await session.start('123 456 789', '12345678');
     expect(joined.ok).to.equal(true);
     const pc = lastPeer();
     expect(pc.config).to.deep.equal({ iceServers: ICE.iceServers, iceTransportPolicy: 'relay' });
@@ -79,27 +125,116 @@ describe('ViewerSession', () => {
     ]);
     expect(pc.channels.map((c) => [c.label, c.init])).to.deep.equal([['control', { ordered: true }]]);
     expect(socket.emitted.map((e) => e.event)).to.deep.equal(['session:join', 'signal:offer']);
-    expect(socket.emitted[1]!.payload).to.deep.equal({ sessionId: SESSION_ID, sdp: pc.localDescription!.sdp });
+    const m1 = socket.emitted[1]!.payload as Record<string, string>;
+    expect(Object.keys(m1).sort()).to.deep.equal(['sdp', 'sessionId', 'sid', 'ya']);
+    expect(m1).to.include({ sessionId: SESSION_ID, sid: SID, sdp: pc.localDescription!.sdp });
+    expect(fromBase64Url(m1.ya!).length).to.equal(32);
+    expect(JSON.stringify(socket.emitted)).not.to.contain(PIN);
     expect(pc.localDescription!.sdp).to.contain('a=candidate-gathered');
     session.close();
   });
 
-  it('applies the answer and is connected when the control channel opens', async () => {
+  it('verifies the host tag, sends a tag the host accepts, then applies the answer (PIN3)', async () => {
     const socket = broker();
     const { session, states } = makeSession(socket);
-    const pc = await connected(socket, session);
+    await session.start('123456789', PIN);
+    const pc = lastPeer();
+    const { payload, pending } = hostAnswer(socket);
+    socket.serverEmit('signal:answer', payload);
+    await waitUntil(() => pc.remoteDescription !== null);
     expect(pc.remoteDescription).to.deep.equal({ type: 'answer', sdp: ANSWER_SDP });
-    expect(states.map((s) => s.phase)).to.deep.equal(['joining', 'connecting', 'connected']);
+    const m3 = socket.emitted.find((e) => e.event === 'signal:confirm')!.payload as { sessionId: string; ta: string };
+    expect(m3.sessionId).to.equal(SESSION_ID);
+    expect(() => hostFinish(pending, fromBase64Url(m3.ta))).not.to.throw();
+    pc.channels[0]!.open();
+    pc.channels[0]!.receive(JSON.stringify({ type: 'consent:pending' }));
+    pc.channels[0]!.receive(JSON.stringify({ type: 'consent:granted', permissions: ['view'] }));
+    expect(states.map((s) => s.phase)).to.deep.equal(['joining', 'connecting', 'consent', 'connected']);
+    expect(states.at(-1)).to.deep.equal({ phase: 'connected', host: HOST, permissions: ['view'] });
     session.close();
+  });
+
+  it('fails closed on a wrong PIN: no answer applied, no M3, the broker told (PIN3, PIN4)', async () => {
+    const socket = broker();
+    const { session, states } = makeSession(socket);
+    await session.start('123456789', '87654321');
+    const pc = lastPeer();
+    socket.serverEmit('signal:answer', hostAnswer(socket).payload);
+    await waitUntil(() => session.isClosed);
+    expect(pc.remoteDescription).to.equal(null);
+    expect(socket.emitted.map((e) => e.event)).to.deep.equal(['session:join', 'signal:offer', 'session:end']);
+    expect(states.at(-1)).to.deep.include({ phase: 'failed' });
+    expect((states.at(-1) as { error: { code: string } }).error.code).to.equal('auth_failed');
+  });
+
+  it('fails closed when the relayed answer carries another certificate than the host bound (PIN2)', async () => {
+    const socket = broker();
+    const { session } = makeSession(socket);
+    await session.start('123456789', PIN);
+    socket.serverEmit('signal:answer', hostAnswer(socket, { sdp: answerSdp(OTHER_FINGERPRINT) }).payload);
+    await waitUntil(() => session.isClosed);
+    expect(lastPeer().remoteDescription).to.equal(null);
+    expect(socket.emitted.some((e) => e.event === 'signal:confirm')).to.equal(false);
+  });
+
+  it('fails closed when the connected peer presents another certificate than the bound one (PIN6)', async () => {
+    const socket = broker();
+    const { session, states } = makeSession(socket);
+    await session.start('123456789', PIN);
+    const pc = lastPeer();
+    socket.serverEmit('signal:answer', hostAnswer(socket).payload);
+    await waitUntil(() => pc.remoteDescription !== null);
+    pc.remoteCertificate = { fingerprint: OTHER_FINGERPRINT, fingerprintAlgorithm: 'sha-256' };
+    pc.connect();
+    await waitUntil(() => session.isClosed);
+    expect((states.at(-1) as { error: { code: string } }).error.code).to.equal('auth_failed');
+    expect(socket.emitted.at(-1)!.event).to.equal('session:end');
+  });
+
+  it('refuses a second answer (renegotiation) after the handshake (PIN6)', async () => {
+    const socket = broker();
+    const { session } = makeSession(socket);
+    const pc = await connected(socket, session);
+    socket.serverEmit('signal:answer', hostAnswer(socket).payload);
+    await waitUntil(() => session.isClosed);
+    expect(pc.closed).to.equal(true);
+  });
+
+  it('stops trying a code after 3 wrong PINs, without contacting the broker (PIN5)', async () => {
+    const attempts = new PinAttempts();
+    for (let i = 0; i < 3; i++) {
+      const socket = broker();
+      const { session } = makeSession(socket, attempts);
+      await session.start('123456789', '00000000');
+      socket.serverEmit('signal:answer', hostAnswer(socket).payload);
+      await waitUntil(() => session.isClosed);
+    }
+    const socket = broker();
+    const { session, states } = makeSession(socket, attempts);
+    const result = await session.start('123 456 789', PIN);
+    expect(result.ok ? 'ok' : result.error.code).to.equal('pin_locked');
+    expect(socket.emitted).to.deep.equal([]);
+    expect(states.at(-1)!.phase).to.equal('failed');
+    const other = makeSession(broker(), attempts);
+    expect((await other.session.start('987654321', PIN)).ok).to.equal(true);
+    other.session.close();
+  });
+
+  it('refuses a malformed PIN before joining', async () => {
+    const socket = broker();
+    const { session } = makeSession(socket);
+    const result = await session.start('123456789', '1234567');
+    expect(result.ok ? 'ok' : result.error.code).to.equal('bad_message');
+    expect(socket.emitted).to.deep.equal([]);
   });
 
   it('ignores answers for other sessions and malformed server events', async () => {
     const socket = broker();
     const { session } = makeSession(socket);
-    await session.start('123456789');
+    await session.start('123456789', PIN);
     const pc = lastPeer();
-    socket.serverEmit('signal:answer', { sessionId: 'other-session', sdp: ANSWER_SDP });
-    socket.serverEmit('signal:answer', { sessionId: SESSION_ID, sdp: 'not sdp' });
+    socket.serverEmit('signal:answer', { ...hostAnswer(socket).payload, sessionId: 'other-session' });
+    socket.serverEmit('signal:answer', { ...hostAnswer(socket).payload, sdp: 'not sdp' });
     socket.serverEmit('signal:answer', 'garbage');
     socket.serverEmit('session:ended', { sessionId: SESSION_ID, reason: 'made_up' });
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -111,7 +246,7 @@ describe('ViewerSession', () => {
   it('fails with the broker error code when the join is refused', async () => {
     const socket = new FakeSocket(() => ({ ok: false, error: { code: 'expired', message: 'The session code has expired.' } }));
     const { session, states } = makeSession(socket);
-    const joined = await session.start('123456789');
+    const joined = await session.start('123456789', PIN);
     expect(joined.ok).to.equal(false);
     expect(states.at(-1)).to.deep.equal({
       phase: 'failed',
@@ -124,7 +259,7 @@ describe('ViewerSession', () => {
   it('fails with unavailable when the broker does not answer in time', async () => {
     const socket = new FakeSocket(() => undefined);
     const { session } = makeSession(socket);
-    const joined = await session.start('123456789');
+    const joined = await session.start('123456789', PIN);
     expect(joined.ok ? 'ok' : joined.error.code).to.equal('unavailable');
   });
 

@@ -5,17 +5,27 @@ import {
   ICE_GATHERING_TIMEOUT_MS,
   MAX_CONTROL_MESSAGE_BYTES,
   SessionJoined,
+  PROTOCOL_VERSION,
   TechInbound,
   ViewerMessage,
+  connectedPeer,
+  dtlsFingerprint,
+  fingerprintBytes,
+  fromBase64Url,
   parse,
   parseJson,
+  toBase64Url,
+  viewerFinish,
+  viewerStart,
   type Ack,
   type EndReason,
-  type IceConfig,
+  type Permission,
+  type ViewerPending,
   type WireError,
 } from '@wardlink/protocol';
 import { request, wireError, type SignalingSocket } from '../api/request.ts';
 import { defaultVideoCapabilities, preferVp9 } from './codecs.ts';
+import { PinAttempts, normalisePin } from './PinAttempts.ts';
 import { TypedEmitter } from './TypedEmitter.ts';
 
 /** What a {@link ViewerSession} needs; nothing here is browser-only, so Node can pass `@roamhq/wrtc`. */
@@ -30,8 +40,10 @@ export interface ViewerSessionOptions {
   iceGatheringTimeoutMs?: number;
   /** Milliseconds to wait for a socket acknowledgement. Default 10000. */
   requestTimeoutMs?: number;
-  /** Milliseconds from sending the offer to an open control channel. Default 60000. */
+  /** Milliseconds from sending the offer to the end of the PIN handshake. Default 60000. */
   connectTimeoutMs?: number;
+  /** Failed PIN attempts per session code, shared by the sessions of one console (PIN5). */
+  pinAttempts?: PinAttempts;
 }
 
 /** The PC at the other end, as named by the broker (hostile text: render as text only). */
@@ -45,7 +57,9 @@ export type ViewerSessionState =
   | { phase: 'idle' }
   | { phase: 'joining' }
   | { phase: 'connecting'; host: SessionHost }
-  | { phase: 'connected'; host: SessionHost }
+  /** The PIN handshake succeeded; the ward user is being asked to accept (CON1). */
+  | { phase: 'consent'; host: SessionHost }
+  | { phase: 'connected'; host: SessionHost; permissions: Permission[] }
   | { phase: 'ended'; host: SessionHost | undefined; reason: EndReason }
   | { phase: 'failed'; host: SessionHost | undefined; error: WireError };
 
@@ -66,6 +80,17 @@ export type ViewerSessionLike = Pick<ViewerSession, 'state' | 'on' | 'send' | 's
 
 const DEFAULTS = { iceGatheringTimeoutMs: ICE_GATHERING_TIMEOUT_MS, requestTimeoutMs: 10_000, connectTimeoutMs: 60_000 };
 
+/** The console's own cap on PIN attempts, shared by every session made without an explicit one. */
+const CONSOLE_PIN_ATTEMPTS = new PinAttempts();
+
+/** What the viewer holds between M1 and M2 of the PIN handshake. */
+interface Handshake {
+  pending: ViewerPending;
+  code: string;
+  /** Canonical fingerprint of the host's certificate, bound once M2 verifies (PIN6). */
+  hostFingerprint?: string;
+}
+
 /**
  * The technician's side of one remote session: joins by session code, makes
  * the WebRTC offer (receive-only video, VP9 first, one ordered control
@@ -83,10 +108,13 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
   private channel: RTCDataChannel | undefined;
   private sessionId: string | undefined;
   private host: SessionHost | undefined;
+  private handshake: Handshake | undefined;
+  private readonly pinAttempts: PinAttempts;
 
   constructor(options: ViewerSessionOptions) {
     super();
     this.options = { ...DEFAULTS, ...options };
+    this.pinAttempts = options.pinAttempts ?? CONSOLE_PIN_ATTEMPTS;
   }
 
   /** The current state. */
@@ -105,13 +133,25 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
   }
 
   /**
-   * Joins the session waiting under `code` and sends the offer. Resolves
-   * with the join acknowledgement; on failure the state is also `failed`.
+   * Joins the session waiting under `code` and runs the PIN handshake (M1 with the offer).
+   * Resolves with the join acknowledgement; on failure the state is also `failed`.
    * The session is live when the state becomes `connected`.
    */
-  async start(code: string): Promise<Ack<SessionJoined>> {
+  async start(code: string, pin: string): Promise<Ack<SessionJoined>> {
     if (this.current.phase !== 'idle' || this.closed) {
       return { ok: false, error: wireError(ErrorCode.BAD_MESSAGE, 'The session was already started.') };
+    }
+    const digits = normalisePin(pin);
+    if (digits === undefined) {
+      const error = wireError(ErrorCode.BAD_MESSAGE, 'The PIN must be 8 digits.');
+      this.fail(error);
+      return { ok: false, error };
+    }
+    const codeKey = code.replace(/[\s-]/g, '');
+    if (this.pinAttempts.blocked(codeKey)) {
+      const error = wireError(ErrorCode.PIN_LOCKED, 'Too many wrong PINs.');
+      this.fail(error);
+      return { ok: false, error };
     }
     this.setState({ phase: 'joining' });
     const joined = await this.request('session:join', { code }, SessionJoined);
@@ -131,7 +171,7 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
     this.listenSocket();
     this.setState({ phase: 'connecting', host: this.host });
     try {
-      await this.offer(joined.data.sessionId, joined.data.ice);
+      await this.offer(joined.data, codeKey, digits);
     } catch {
       this.fail(wireError(ErrorCode.UNAVAILABLE, 'WebRTC setup failed.'));
     }
@@ -196,7 +236,8 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
     this.removeAllListeners();
   }
 
-  private async offer(sessionId: string, ice: IceConfig): Promise<void> {
+  private async offer(joined: SessionJoined, code: string, pin: string): Promise<void> {
+    const { sessionId, ice } = joined;
     const pc = new this.options.RTCPeerConnection({
       iceServers: ice.iceServers,
       iceTransportPolicy: ice.iceTransportPolicy,
@@ -214,7 +255,19 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
     if (this.closed || sdp === undefined) {
       return;
     }
-    const ack = await this.request('signal:offer', { sessionId, sdp }, null);
+    // M1 (PIN1, PIN2): the offer's own certificate fingerprint is CPace's ADa.
+    const { pending, ya } = viewerStart(
+      {
+        pin,
+        sid: fromBase64Url(joined.sid),
+        protocolVersion: PROTOCOL_VERSION,
+        hostId: joined.host.id,
+        technicianId: joined.technicianId,
+      },
+      fingerprintBytes(dtlsFingerprint(sdp)),
+    );
+    this.handshake = { pending, code };
+    const ack = await this.request('signal:offer', { sessionId, sid: joined.sid, sdp, ya: toBase64Url(ya) }, null);
     if (this.closed) {
       return;
     }
@@ -224,7 +277,7 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
     }
     this.setTimer(() => {
       if (this.current.phase === 'connecting') {
-        this.fail(wireError(ErrorCode.UNAVAILABLE, 'The PC did not connect in time.'));
+        this.abandon(wireError(ErrorCode.UNAVAILABLE, 'The PC did not connect in time.'));
       }
     }, this.options.connectTimeoutMs);
   }
@@ -235,23 +288,19 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
       if (pc.connectionState === 'failed') {
         this.fail(wireError(ErrorCode.UNAVAILABLE, 'The connection to the PC failed.'));
       }
-    };
-    const onOpen = (): void => {
-      if (this.host && this.current.phase === 'connecting') {
-        this.setState({ phase: 'connected', host: this.host });
+      if (pc.connectionState === 'connected') {
+        void this.verifyPeer(pc);
       }
     };
     const onMessage = (ev: MessageEvent): void => this.onChannelMessage(ev.data);
     const onClose = (): void => this.finish('host_disconnected');
     pc.addEventListener('track', onTrack);
     pc.addEventListener('connectionstatechange', onConnectionState);
-    channel.addEventListener('open', onOpen);
     channel.addEventListener('message', onMessage);
     channel.addEventListener('close', onClose);
     this.disposers.push(() => {
       pc.removeEventListener('track', onTrack);
       pc.removeEventListener('connectionstatechange', onConnectionState);
-      channel.removeEventListener('open', onOpen);
       channel.removeEventListener('message', onMessage);
       channel.removeEventListener('close', onClose);
     });
@@ -274,17 +323,67 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
     });
   }
 
+  /**
+   * M2 (PIN3): verifies the host's tag over a transcript bound to both certificates before the
+   * answer is applied; only then sends M3. A second answer is refused (PIN6).
+   */
   private async onAnswer(payload: unknown): Promise<void> {
     const parsed = parse(TechInbound['signal:answer'], payload, 128 * 1024);
     const pc = this.pc;
-    if (!parsed.ok || parsed.value.sessionId !== this.sessionId || !pc || pc.signalingState !== 'have-local-offer') {
+    const handshake = this.handshake;
+    if (!parsed.ok || parsed.value.sessionId !== this.sessionId || !pc || !handshake) {
+      return;
+    }
+    if (pc.signalingState !== 'have-local-offer' || handshake.hostFingerprint !== undefined) {
+      this.abandon(wireError(ErrorCode.AUTH_FAILED, 'Unexpected second answer.'));
+      return;
+    }
+    const answer = parsed.value;
+    let ta: Uint8Array;
+    try {
+      const hostFingerprint = dtlsFingerprint(answer.sdp);
+      ({ ta } = viewerFinish(handshake.pending, fromBase64Url(answer.yb), fingerprintBytes(hostFingerprint), fromBase64Url(answer.tb)));
+      handshake.hostFingerprint = hostFingerprint;
+    } catch {
+      this.pinAttempts.fail(handshake.code);
+      this.abandon(wireError(ErrorCode.AUTH_FAILED, 'Wrong PIN or connection intercepted.'));
+      return;
+    }
+    this.pinAttempts.succeed(handshake.code);
+    const confirmed = await this.request('signal:confirm', { sessionId: answer.sessionId, ta: toBase64Url(ta) }, null);
+    if (this.closed) {
+      return;
+    }
+    if (!confirmed.ok) {
+      this.fail(confirmed.error);
       return;
     }
     try {
-      await pc.setRemoteDescription({ type: 'answer', sdp: parsed.value.sdp });
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     } catch {
       this.fail(wireError(ErrorCode.BAD_MESSAGE, 'The PC sent an unusable answer.'));
     }
+  }
+
+  /** PIN6: the certificate the connected host presented must be the one bound in M2. */
+  private async verifyPeer(pc: RTCPeerConnection): Promise<void> {
+    const bound = this.handshake?.hostFingerprint;
+    const connected = await pc.getStats().then(connectedPeer, () => undefined);
+    if (this.closed || this.isFinal()) {
+      return;
+    }
+    if (!bound || connected?.certificate !== bound) {
+      this.abandon(wireError(ErrorCode.AUTH_FAILED, 'The connection could not be verified.'));
+    }
+  }
+
+  /** Fails the session and tells the broker, so the host stops waiting for this attempt. */
+  private abandon(error: WireError): void {
+    const sessionId = this.sessionId;
+    if (sessionId !== undefined) {
+      this.options.socket.emit('session:end', { sessionId }, () => undefined);
+    }
+    this.fail(error);
   }
 
   private onChannelMessage(data: unknown): void {
@@ -302,6 +401,16 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
         break;
       case 'session:ended':
         this.finish(message.reason);
+        break;
+      case 'consent:pending':
+        if (this.host && this.current.phase === 'connecting') {
+          this.setState({ phase: 'consent', host: this.host });
+        }
+        break;
+      case 'consent:granted':
+        if (this.host && (this.current.phase === 'connecting' || this.current.phase === 'consent')) {
+          this.setState({ phase: 'connected', host: this.host, permissions: message.permissions });
+        }
         break;
       default: {
         const unreachable: never = message;

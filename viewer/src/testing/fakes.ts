@@ -107,6 +107,9 @@ export class FakeChannel extends EventTarget {
   }
 }
 
+/** The fake viewer certificate's SHA-256 fingerprint, as the fake offer carries it. */
+export const VIEWER_FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i + 16).toString(16).toUpperCase()).join(':');
+
 /** A transceiver that records codec preferences. */
 export interface FakeTransceiver {
   kind: string;
@@ -152,8 +155,27 @@ export class FakePeerConnection extends EventTarget {
     return channel;
   }
 
+  /** The certificate the connected "host" presents in getStats(); tests set it. */
+  remoteCertificate: { fingerprint: string; fingerprintAlgorithm: string } | undefined;
+
   async createOffer(): Promise<RTCSessionDescriptionInit> {
-    return { type: 'offer', sdp: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n' };
+    return { type: 'offer', sdp: `v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\na=fingerprint:sha-256 ${VIEWER_FINGERPRINT}\r\n` };
+  }
+
+  async getStats(): Promise<Map<string, Record<string, unknown>>> {
+    const reports: Array<Record<string, unknown>> = [
+      { id: 'T1', type: 'transport', dtlsState: 'connected', remoteCertificateId: 'C1', selectedCandidatePairId: 'P1' },
+      { id: 'P1', type: 'candidate-pair', remoteCandidateId: 'R1' },
+      { id: 'R1', type: 'remote-candidate', address: '127.0.0.1', candidateType: 'host' },
+    ];
+    if (this.remoteCertificate) reports.push({ id: 'C1', type: 'certificate', ...this.remoteCertificate });
+    return new Map(reports.map((r) => [String(r.id), r]));
+  }
+
+  /** Simulates ICE and DTLS reaching `connected`. */
+  connect(): void {
+    this.connectionState = 'connected';
+    this.dispatchEvent(new Event('connectionstatechange'));
   }
 
   async setLocalDescription(description: RTCSessionDescriptionInit): Promise<void> {
@@ -187,9 +209,11 @@ export class FakeSession extends TypedEmitter<ViewerSessionEvents> implements Vi
   ended = false;
   closed = false;
   startedWith: string | undefined;
+  startedWithPin: string | undefined;
 
-  async start(code: string): Promise<never> {
+  async start(code: string, pin: string): Promise<never> {
     this.startedWith = code;
+    this.startedWithPin = pin;
     return new Promise<never>(() => undefined);
   }
 

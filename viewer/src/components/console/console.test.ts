@@ -44,9 +44,11 @@ describe('wl-console', () => {
     const { el, session } = await consolePage();
     const form = el.shadowRoot!.querySelector('wl-connect-form')!;
     form.shadowRoot!.querySelector<HTMLInputElement>('#code')!.value = '123 456 789';
+    form.shadowRoot!.querySelector<HTMLInputElement>('#pin')!.value = '8765 4321';
     form.shadowRoot!.querySelector('button')!.click();
     await el.updateComplete;
     expect(session.startedWith).to.equal('123456789');
+    expect(session.startedWithPin).to.equal('87654321');
     const screen = el.shadowRoot!.querySelector('wl-remote-screen')!;
     expect(screen.session).to.equal(session);
 

@@ -137,7 +137,7 @@ export class Console extends LitElement {
         <section aria-labelledby="connect-heading">
           <h2 id="connect-heading">${msg('Connect to a PC', { id: 'console.connectHeading' })}</h2>
           <p class="lead">
-            ${msg('Ask the ward user to press “Get help” and read out the session code.', { id: 'console.connectLead' })}
+            ${msg('Ask the ward user to press “Get help” and read out the session code and the PIN.', { id: 'console.connectLead' })}
           </p>
           <wl-connect-form ?disabled=${!this.online} @wl-connect=${this.onConnect}></wl-connect-form>
         </section>
@@ -173,7 +173,7 @@ export class Console extends LitElement {
     }
     const session = this.createSession(this.client);
     this.session = session;
-    void session.start(e.detail.code);
+    void session.start(e.detail.code, e.detail.pin);
   }
 
   private onCloseSession(): void {

@@ -72,7 +72,7 @@ describe('wl-remote-screen', () => {
     expect(stage.getAttribute('tabindex')).to.equal('0');
     expect(part(el, 'video').getAttribute('aria-label')).to.equal('Remote screen');
     expect(status(el)).to.equal('Connecting…');
-    session.set({ phase: 'connected', host: HOST });
+    session.set({ phase: 'connected', host: HOST, permissions: ['view', 'control'] });
     await el.updateComplete;
     expect(status(el)).to.equal('Connected to Ward 3 PC');
     session.set({ phase: 'ended', host: HOST, reason: 'ended_by_host' });
@@ -96,7 +96,7 @@ describe('wl-remote-screen', () => {
 
   it('maps pointer positions on the scaled video to host pixels', async () => {
     const { el, session } = await screen();
-    session.set({ phase: 'connected', host: HOST });
+    session.set({ phase: 'connected', host: HOST, permissions: ['view', 'control'] });
     const video = await play(el, session);
     const stage = part(el, '#stage');
     const { left, top, scale } = pictureBox(video);

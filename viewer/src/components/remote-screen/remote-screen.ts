@@ -137,8 +137,12 @@ export class RemoteScreen extends LitElement {
       case 'joining':
       case 'connecting':
         return msg('Connecting…', { id: 'screen.connecting' });
+      case 'consent':
+        return msg('PIN accepted. Waiting for the ward user to allow the session…', { id: 'screen.consent' });
       case 'connected':
-        return msg(str`Connected to ${state.host.name}`, { id: 'screen.connected' });
+        return state.permissions.includes('control')
+          ? msg(str`Connected to ${state.host.name}`, { id: 'screen.connected' })
+          : msg(str`Connected to ${state.host.name} (view only)`, { id: 'screen.connectedViewOnly' });
       case 'ended':
         return msg(str`Ended: ${endReasonText(state.reason)}`, { id: 'screen.ended' });
       case 'failed':

@@ -14,15 +14,18 @@ x.spawn('xterm', ['-geometry', '60x14-30-30', '-title', 'System monitor', '-e', 
 const broker = await startBroker({ env: { WARDLINK_LOG_LEVEL: 'info' } });
 const user = await broker.addUser({ username: 'demo', name: 'Demo Technician', org: 'Demo Vendor KK' });
 const agent = await startAgent({ broker, display: x.display, name: 'Demo ward PC' });
-const { code } = await requestHelp(agent);
+const { code, pin } = await requestHelp(agent);
 
 process.stdout.write(`
 wardlink demo is running.
 
   Technician console: ${broker.url}   (the certificate comes from a throw-away local CA: accept it)
   Sign in:            ${user.username} / ${user.password}
+  One-time code:      add this key to an authenticator app (TOTP, 30 s, 6 digits): ${user.totpSecret ?? ''}
+                      or use a recovery code (each works once): ${user.recoveryCodes.slice(0, 3).join('  ')}
   Session code:       ${code.slice(0, 3)} ${code.slice(3, 6)} ${code.slice(6)}   (valid 10 minutes)
-  Ward user's page:   ${agent.uiUrl}   (click "Get help" there for a new code)
+  PIN:                ${pin.slice(0, 4)} ${pin.slice(4)}   (shown only on the ward user's page; 3 wrong tries void it)
+  Ward user's page:   ${agent.uiUrl}   (open it to allow the session; "Get help" there makes a new code and PIN)
 
 Press Ctrl-C to stop.
 `);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { transform } from 'esbuild';
 import type { Locator, Page } from 'playwright-core';
 import { startAgent, type TestAgent } from '../../test/support/agent.ts';
-import { launchBrowser } from '../../test/support/browser.ts';
+import { launchBrowser, signInPage } from '../../test/support/browser.ts';
 import { startBroker, type TestBroker } from '../../test/support/broker.ts';
 import { pagePointForHostPixel } from '../../test/support/frames.ts';
 import { run } from '../../test/support/processes.ts';
@@ -69,7 +69,8 @@ export class LiveRig {
       const broker = await startBroker();
       stack.unshift(() => broker.stop());
       const user = await broker.addUser({ username: 'bench', name: 'Bench Technician', org: 'Bench Vendor KK' });
-      const agent = await startAgent({ broker, display: x.display, name: HOST_NAME });
+      // Unattended (CON3): setup time measures the machines, not a ward user's reaction to the prompt.
+      const agent = await startAgent({ broker, display: x.display, name: HOST_NAME, env: { WARDLINK_UNATTENDED: 'yes' } });
       stack.unshift(() => agent.stop());
       log(`live: broker on port ${broker.port}, host agent pid ${agent.proc.child.pid}`);
       const browser = await launchBrowser();
@@ -78,10 +79,7 @@ export class LiveRig {
       await ward.goto(agent.uiUrl);
       const tech = await browser.context.newPage();
       await tech.addInitScript({ content: probe.code });
-      await tech.goto(broker.url);
-      await tech.getByRole('textbox', { name: 'Username' }).fill(user.username);
-      await tech.getByLabel('Password').fill(user.password);
-      await tech.getByRole('button', { name: 'Sign in' }).click();
+      await signInPage(tech, broker.url, user);
       await tech.getByRole('cell', { name: HOST_NAME }).first().waitFor();
       log('live: Chromium signed in as the technician');
       return new LiveRig(x, broker, agent, browser, ward, tech);
@@ -107,15 +105,19 @@ export class LiveRig {
   }
 
   /**
-   * Ward user: Get help, reads the code. Technician: types the code, clicks Connect, and the probe
-   * times click -> first frame. Resolves once that frame was painted at the full host size.
+   * Ward user: Get help, reads the code and PIN. Technician: types both, clicks Connect, and the
+   * probe times click -> first frame (PIN handshake included; the agent is unattended, so no
+   * consent prompt waits for a person). Resolves once that frame was painted at the full host size.
    */
   async connect(): Promise<SetupTimes> {
     await this.ward.getByRole('button', { name: 'Get help' }).click();
     const code = ((await this.ward.getByLabel('Session code').textContent()) ?? '').replace(/\D/g, '');
     if (!/^\d{9}$/.test(code)) throw new Error(`the ward page shows no session code (${code})`);
+    const pin = ((await this.ward.getByLabel('PIN', { exact: true }).textContent()) ?? '').replace(/\D/g, '');
+    if (!/^\d{8}$/.test(pin)) throw new Error('the ward page shows no PIN');
     await this.tech.bringToFront();
     await this.tech.getByRole('textbox', { name: 'Session code' }).fill(code);
+    await this.tech.getByLabel('PIN', { exact: true }).fill(pin);
     await this.tech.evaluate(() => (window as unknown as ProbeWindow).__wlBench.armSetup());
     await this.tech.getByRole('button', { name: 'Connect' }).click();
     const times = await this.tech.evaluate(

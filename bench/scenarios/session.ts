@@ -1,4 +1,4 @@
-// session.setup_ms: the technician clicks Connect (code typed) -> the first frame is painted in Chromium.
+// session.setup_ms: the technician clicks Connect (code and PIN typed) -> the first frame is painted in Chromium.
 import { round, summarize } from '../lib/stats.ts';
 import { fromSamples } from '../lib/results.ts';
 import { sleep } from '../lib/progress.ts';
@@ -54,7 +54,7 @@ export const sessionScenario: Scenario = async (ctx) => {
     metrics: {
       'session.setup_ms': fromSamples('session.setup_ms', painted, {
         note:
-          'click on Connect (9-digit code typed, no PIN yet: the PIN gate does not exist) -> requestVideoFrameCallback ' +
+          'click on Connect (code and PIN typed; CPace handshake; unattended host, so no consent wait) -> requestVideoFrameCallback ' +
           'of the first frame, both timed in the page; a new code from the ward page\'s Get help for each run; ' +
           'includes ffmpeg capture start-up on the host; 1 warm-up run not counted; the host screen is still (an ' +
           `xterm at a prompt); diagnostic, not counted: with a clock redrawing part of the screen every 30 ms, ` +

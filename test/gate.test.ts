@@ -120,6 +120,9 @@ describe('PIN handshake and consent (PIN1-PIN4, CON1-CON2)', () => {
     const given = await waitForAudit(broker, 'consent.given');
     assert.deepEqual(given.at(-1)!.detail, { permissions: ['view', 'control'] });
     assert.equal(given.at(-1)!.sessionId, started.sessionId);
+    const begun = await waitForAudit(broker, 'session.started');
+    assert.equal(begun.at(-1)!.sessionId, started.sessionId);
+    assert.ok(begun.at(-1)!.actor, 'the technician is named');
     assert.equal(brokerBytes().includes(pin), false, 'the PIN appears in the broker data or logs');
     await c.request('session:end', { sessionId: started.sessionId });
   });

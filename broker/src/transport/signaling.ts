@@ -145,15 +145,14 @@ export class Signaling {
       return {};
     });
     this.handle(socket, HostEvents, 'session:report', ({ sessionId, event, permissions }) => {
-      const session = sessionId ? sessions.get(sessionId) : undefined;
-      const actor = session?.hostId === hostId ? session.technicianId : undefined;
-      store.audit({
-        type: REPORT_AUDIT[event],
-        hostId,
-        ...(sessionId ? { sessionId } : {}),
-        ...(actor ? { actor } : {}),
-        ...(permissions ? { detail: { permissions } } : {}),
-      });
+      // Only this host's own session is named; anything else is stored without a session.
+      const found = sessionId ? sessions.get(sessionId) : undefined;
+      const session = found?.hostId === hostId ? found : undefined;
+      const about = session ? { sessionId: session.id, actor: session.technicianId } : {};
+      store.audit({ type: REPORT_AUDIT[event], hostId, ...about, ...(permissions ? { detail: { permissions } } : {}) });
+      if (session && (event === 'consent_given' || event === 'consent_skipped_unattended')) {
+        store.audit({ type: 'session.started', hostId, ...about, detail: { permissions: permissions ?? [] } });
+      }
       return {};
     });
     this.handle(socket, HostEvents, 'session:end', ({ sessionId, reason }) => {

@@ -21,11 +21,15 @@ function step(name, command, args, options = {}) {
   process.stderr.write(`=== ${name}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${seconds} s\n`);
 }
 
-/** Runs argv in a new network namespace with only `lo` up (root: unshare -n; else a user namespace). */
+/**
+ * Runs argv in a new network namespace with only `lo` up, and a private mount namespace (tests may
+ * mount a small tmpfs to fill a disk without touching the machine's mounts). Root: unshare -nm; else
+ * inside a user namespace.
+ */
 function isolated(argv) {
   const inner = ['sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...argv];
   const asRoot = process.getuid?.() === 0;
-  return asRoot ? ['unshare', ['-n', ...inner]] : ['unshare', ['-rn', ...inner]];
+  return asRoot ? ['unshare', ['-nm', ...inner]] : ['unshare', ['-rnm', ...inner]];
 }
 
 function findTests(dir, pattern) {

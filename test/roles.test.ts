@@ -67,6 +67,11 @@ const HTTP: Array<{ route: string; request: (who: Who) => { method: string; path
     request: () => ({ method: 'POST', path: '/api/hosts/challenge', body: { hostId: host.hostId } }),
     expect: ['ok', 'ok', 'ok', 'ok', 'ok'],
   },
+  {
+    route: 'PUT /api/recordings/:id/:part (no upload token)',
+    request: () => ({ method: 'PUT', path: '/api/recordings/rec-00000001/segment-1', body: { any: 'bytes' } }),
+    expect: ['unauthenticated', 'unauthenticated', 'unauthenticated', 'unauthenticated', 'unauthenticated'],
+  },
   { route: 'GET /api/admin/users (no rule)', request: () => ({ method: 'GET', path: '/api/admin/users' }), expect: ['not_found', 'not_found', 'not_found', 'not_found', 'not_found'] },
   { route: 'DELETE /api/hosts (no rule)', request: () => ({ method: 'DELETE', path: '/api/hosts' }), expect: ['not_found', 'not_found', 'not_found', 'not_found', 'not_found'] },
   { route: 'GET /api/login (no rule)', request: () => ({ method: 'GET', path: '/api/login' }), expect: ['not_found', 'not_found', 'not_found', 'not_found', 'not_found'] },
@@ -116,7 +121,7 @@ describe('socket.io /tech events: role x action (ROLE3, ROLE5)', () => {
 describe('socket.io /host events (ROLE5)', () => {
   test('ROLE5: a host may send its own events, and no technician event works on /host', async () => {
     const got: Record<string, string> = {};
-    for (const event of ['session:open', 'signal:answer', 'session:report', 'session:end', 'hosts:list', 'session:join', 'signal:offer']) {
+    for (const event of ['session:open', 'signal:answer', 'session:report', 'session:end', 'recording:start', 'hosts:list', 'session:join', 'signal:offer']) {
       got[event] = await emit(hostSocket, event, { bogus: true });
     }
     assert.deepEqual(got, {
@@ -124,6 +129,7 @@ describe('socket.io /host events (ROLE5)', () => {
       'signal:answer': 'bad_message',
       'session:report': 'bad_message',
       'session:end': 'bad_message',
+      'recording:start': 'bad_message',
       'hosts:list': 'bad_message',
       'session:join': 'bad_message',
       'signal:offer': 'bad_message',

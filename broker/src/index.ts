@@ -10,6 +10,7 @@ import { TotpFactor } from './auth/TotpFactor.ts';
 import { HostRegistry } from './auth/HostRegistry.ts';
 import type { BrokerConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { Recordings } from './recordings/Recordings.ts';
 import { SessionRegistry } from './sessions/SessionRegistry.ts';
 import { AuthStore } from './store/AuthStore.ts';
 import { SqliteStore } from './store/SqliteStore.ts';
@@ -54,6 +55,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
   const pki = await ensureLocalPki({ dir: config.certDir, names: config.certNames });
   const { store, accounts, hosts } = openDomain(config, log);
   const sessions = new SessionRegistry({ codeTtlMs: config.codeTtlMs });
+  const recordings = new Recordings({ store, dataDir: config.dataDir });
 
   // Ask every client for a certificate from the local CA, but let TLS succeed without one:
   // the roles that need one are refused at sign-in instead (SPEC AUTH11).
@@ -71,7 +73,16 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     reloadMs: config.allowListReloadMs,
     log: log.child({ name: 'broker:access' }),
   });
-  const signaling = new Signaling({ server, config, accounts, hosts, sessions, store, log: log.child({ name: 'broker:signaling' }) });
+  const signaling = new Signaling({
+    server,
+    config,
+    accounts,
+    hosts,
+    sessions,
+    recordings,
+    store,
+    log: log.child({ name: 'broker:signaling' }),
+  });
   const removeSocketGuards = installSocketGuards(signaling.io, access);
   const app = createHttpApp({
     accounts,
@@ -79,6 +90,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     store,
     viewerDir: config.viewerDir,
     isOnline: signaling.isOnline,
+    recordings,
     log: log.child({ name: 'broker:http' }),
     access,
   });

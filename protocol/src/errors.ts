@@ -19,6 +19,10 @@ export const ErrorCode = {
   AUTH_FAILED: 'auth_failed',
   /** Too many wrong PINs: ask the ward user for a new one. */
   PIN_LOCKED: 'pin_locked',
+  /** The broker's storage is full: the host keeps its data and retries later. */
+  STORAGE_FULL: 'storage_full',
+  /** Something different is already stored under this name (stored parts never change). */
+  CONFLICT: 'conflict',
   // Technician sign-in (SPEC AUTH5-AUTH11).
   TOTP_REQUIRED: 'totp_required',
   CLIENT_CERT_REQUIRED: 'client_cert_required',
@@ -78,6 +82,10 @@ function defaultMessage(code: ErrorCode): string {
       return 'Internal error.';
     case ErrorCode.AUTH_FAILED:
       return 'The PIN was not accepted or the connection could not be verified.';
+    case ErrorCode.STORAGE_FULL:
+      return 'The server is out of storage space; the data is kept and sent again later.';
+    case ErrorCode.CONFLICT:
+      return 'Something different is already stored under this name.';
     case ErrorCode.PIN_LOCKED:
       return 'Too many wrong PINs: ask the ward user for a new PIN.';
     case ErrorCode.TOTP_REQUIRED:

@@ -13,6 +13,7 @@ import {
   Sid,
   TechnicianInfo,
 } from './common.ts';
+import { RecordingStart } from './recording.ts';
 
 /** A CPace public share Ya / Yb: a ristretto255 element, 32 bytes (PIN1). */
 export const PakeShare = Base64Url(32);
@@ -55,6 +56,8 @@ export const HostEvents = {
   'session:end': v.strictObject({ sessionId: v.optional(Id), reason: EndReason }),
   /** Host -> broker: M2, answer to the technician's offer. Ack: `{}`. */
   'signal:answer': SignalAnswer,
+  /** Host -> broker: a session is being recorded (UPL1). Ack: `RecordingUploadGrant`. */
+  'recording:start': RecordingStart,
   /** Host -> broker: an event for the audit log. Ack: `{}`. */
   'session:report': v.strictObject({
     sessionId: v.optional(Id),

@@ -9,3 +9,4 @@ export * from './ice.ts';
 export * from './ip.ts';
 export * from './pake/index.ts';
 export * from './ward.ts';
+export * from './recording.ts';

@@ -11,6 +11,7 @@ const EXPECTED: Record<Action, [number, number, number, number, number, number]>
   'auth:totp': [1, 1, 1, 1, 1, 0],
   'host:enroll': [1, 1, 1, 1, 1, 0],
   'host:challenge': [1, 1, 1, 1, 1, 0],
+  'host:recording_upload': [1, 1, 1, 1, 1, 0],
   'account:read': [0, 1, 1, 1, 1, 0],
   'hosts:list': [0, 1, 1, 1, 0, 0],
   'session:join': [0, 0, 1, 1, 0, 0],
@@ -27,6 +28,7 @@ const EXPECTED: Record<Action, [number, number, number, number, number, number]>
   'host:session_answer': [0, 0, 0, 0, 0, 1],
   'host:session_report': [0, 0, 0, 0, 0, 1],
   'host:session_end': [0, 0, 0, 0, 0, 1],
+  'host:recording_start': [0, 0, 0, 0, 0, 1],
 };
 const PRINCIPALS: Principal[] = ['anonymous', 'admin', 'helpdesk', 'vendor', 'auditor', 'host'];
 

@@ -28,6 +28,8 @@ export const ACTIONS = [
   'auth:totp',
   'host:enroll',
   'host:challenge',
+  // A host uploading a recording part: the route checks the upload token (UPL2).
+  'host:recording_upload',
   // Signed-in technicians.
   'account:read',
   'hosts:list',
@@ -48,6 +50,7 @@ export const ACTIONS = [
   'host:session_answer',
   'host:session_report',
   'host:session_end',
+  'host:recording_start',
 ] as const;
 
 /** One of {@link ACTIONS}. */
@@ -56,7 +59,15 @@ export type Action = (typeof ACTIONS)[number];
 /** Who asks: a signed-in technician's role, an authenticated host agent, or nobody yet. */
 export type Principal = Role | 'host' | 'anonymous';
 
-const PUBLIC: readonly Action[] = ['viewer:load', 'auth:login', 'auth:logout', 'auth:totp', 'host:enroll', 'host:challenge'];
+const PUBLIC: readonly Action[] = [
+  'viewer:load',
+  'auth:login',
+  'auth:logout',
+  'auth:totp',
+  'host:enroll',
+  'host:challenge',
+  'host:recording_upload',
+];
 const SESSIONS: readonly Action[] = ['session:join', 'session:signal', 'session:end'];
 
 /**
@@ -72,7 +83,7 @@ export const ROLE_ACTIONS: Readonly<Record<Principal, readonly Action[]>> = {
   helpdesk: [...PUBLIC, 'account:read', 'hosts:list', ...SESSIONS],
   vendor: [...PUBLIC, 'account:read', 'hosts:list', ...SESSIONS],
   auditor: [...PUBLIC, 'account:read', 'audit:read', 'recordings:list', 'recordings:read'],
-  host: ['host:session_open', 'host:session_answer', 'host:session_report', 'host:session_end'],
+  host: ['host:session_open', 'host:session_answer', 'host:session_report', 'host:session_end', 'host:recording_start'],
 };
 
 /** Whether `principal` may perform `action` (default deny). */
@@ -104,6 +115,7 @@ export const HTTP_ACTIONS: Readonly<Record<string, Action>> = {
   'GET /api/hosts': 'hosts:list',
   'POST /api/hosts/enroll': 'host:enroll',
   'POST /api/hosts/challenge': 'host:challenge',
+  'PUT /api/recordings/:recordingId/:part': 'host:recording_upload',
 };
 
 /** socket.io events per namespace and their actions (ROLE5). An event missing here is refused. */
@@ -120,6 +132,7 @@ export const SOCKET_ACTIONS: Readonly<Record<string, Readonly<Record<string, Act
     'signal:answer': 'host:session_answer',
     'session:report': 'host:session_report',
     'session:end': 'host:session_end',
+    'recording:start': 'host:recording_start',
   },
 };
 

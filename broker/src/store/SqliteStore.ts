@@ -73,6 +73,13 @@ const MIGRATIONS: string[] = [
    INSERT INTO allow_entries (scope, name, cidr) SELECT l.scope, l.name, d.column1 FROM allow_lists l,
      (VALUES ('127.0.0.0/8'), ('::1/128'), ('10.0.0.0/8'), ('172.16.0.0/12'), ('192.168.0.0/16'), ('169.254.0.0/16'),
       ('fc00::/7'), ('fe80::/10')) d;`,
+  // Recording index (SPEC UPL4): the broker stores ciphertext parts on disk, the facts about them here.
+  `CREATE TABLE recordings (
+     id TEXT PRIMARY KEY, session_id TEXT NOT NULL, host_id TEXT NOT NULL, technician_id TEXT NOT NULL,
+     organisation TEXT NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER, last_part_at INTEGER NOT NULL,
+     size_bytes INTEGER NOT NULL DEFAULT 0, segments INTEGER NOT NULL DEFAULT 0, complete INTEGER NOT NULL DEFAULT 0);
+   CREATE INDEX recordings_by_host ON recordings (host_id, started_at);
+   CREATE INDEX recordings_by_technician ON recordings (technician_id, started_at);`,
 ];
 
 /**

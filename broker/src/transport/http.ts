@@ -11,13 +11,17 @@ import {
   ErrorCode,
   fail,
   formatIp,
+  Id,
   LoginRequest,
   MAX_HTTP_BODY_BYTES,
+  MAX_RECORDING_PART_BYTES,
   ok,
   parse,
   parseIp,
+  RecordingPart,
   TotpConfirmRequest,
   unmapIpv4,
+  UPLOAD_TOKEN_HEADER,
   type LoginResult,
   type TotpEnrolment,
 } from '@wardlink/protocol';
@@ -26,6 +30,8 @@ import { httpGuard, type GuardState } from '../access/httpGuard.ts';
 import { toMe, type Accounts, type Authentication } from '../auth/Accounts.ts';
 import { presentedCert } from '../auth/ClientCerts.ts';
 import type { HostRegistry } from '../auth/HostRegistry.ts';
+import { BrokerError } from '../errors.ts';
+import type { Recordings } from '../recordings/Recordings.ts';
 import type { SqliteStore } from '../store/SqliteStore.ts';
 import type { Logger } from '../logger.ts';
 
@@ -43,6 +49,8 @@ export interface HttpAppOptions {
   log: Logger;
   /** Allow-lists and client addresses (SPEC ACL9-ACL13). */
   access: AccessControl;
+  /** Recording uploads and index (SPEC UPL1-UPL6). */
+  recordings: Recordings;
 }
 
 const CSP = [
@@ -68,6 +76,8 @@ const STATUS: Record<string, number> = {
   [ErrorCode.TOTP_REQUIRED]: 403,
   [ErrorCode.CLIENT_CERT_REQUIRED]: 403,
   [ErrorCode.ADDRESS_DENIED]: 403,
+  [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.STORAGE_FULL]: 507,
 };
 
 const TYPES: Record<string, string> = {
@@ -223,6 +233,23 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     return undefined;
   }
 
+  // UPL2/UPL3: a host uploads one ciphertext part with the token `recording:start` gave it.
+  router.put('/recordings/:recordingId/:part', async (ctx) => {
+    const recordingId = parse(Id, ctx.params['recordingId']);
+    const part = parse(RecordingPart, ctx.params['part']);
+    if (!recordingId.ok || !part.ok) return reply(ctx, fail(ErrorCode.BAD_MESSAGE, 'Unknown recording part.'));
+    const body = await readRaw(ctx.req, MAX_RECORDING_PART_BYTES);
+    if (!body.ok) return reply(ctx, body);
+    try {
+      const stored = options.recordings.upload(ctx.get(UPLOAD_TOKEN_HEADER) || undefined, recordingId.value, part.value, body.value);
+      return reply(ctx, ok({ stored }));
+    } catch (err) {
+      if (!(err instanceof BrokerError)) throw err;
+      if (err.code === ErrorCode.STORAGE_FULL) log.error({ recordingId: recordingId.value }, 'recording storage full');
+      return reply(ctx, fail(err.code));
+    }
+  });
+
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(async (ctx, next) => {
@@ -253,6 +280,19 @@ function requestAddress(ctx: Koa.Context): string {
 function reply(ctx: Koa.Context, body: Reply): void {
   ctx.status = body.ok ? 200 : (STATUS[body.error.code] ?? 400);
   ctx.body = body;
+}
+
+/** Reads a raw body of at most `limit` bytes. */
+async function readRaw(req: IncomingMessage, limit: number): Promise<{ ok: true; value: Buffer } | ReturnType<typeof fail>> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return fail(ErrorCode.TOO_LARGE);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return fail(ErrorCode.TOO_LARGE);
+    chunks.push(chunk as Buffer);
+  }
+  return { ok: true, value: Buffer.concat(chunks) };
 }
 
 /** Reads a JSON body of at most {@link MAX_HTTP_BODY_BYTES} and validates it. */

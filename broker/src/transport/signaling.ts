@@ -26,6 +26,7 @@ import type { HostRegistry } from '../auth/HostRegistry.ts';
 import type { BrokerConfig } from '../config.ts';
 import { BrokerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { Recordings } from '../recordings/Recordings.ts';
 import type { SessionRegistry } from '../sessions/SessionRegistry.ts';
 import type { SqliteStore, UserRecord } from '../store/SqliteStore.ts';
 import { iceConfigFor } from '../turn.ts';
@@ -54,6 +55,7 @@ export interface SignalingOptions {
   accounts: Accounts;
   hosts: HostRegistry;
   sessions: SessionRegistry;
+  recordings: Recordings;
   store: SqliteStore;
   log: Logger;
 }
@@ -154,6 +156,15 @@ export class Signaling {
         store.audit({ type: 'session.started', hostId, ...about, detail: { permissions: permissions ?? [] } });
       }
       return {};
+    });
+    // UPL1: only for this host's own live session (or a recording it already started).
+    this.handle(socket, HostEvents, 'recording:start', ({ recordingId, sessionId }) => {
+      const session = sessions.get(sessionId);
+      const live =
+        session && session.hostId === hostId
+          ? { hostId, technicianId: session.technicianId, organisation: store.userById(session.technicianId)?.organisation ?? '' }
+          : undefined;
+      return this.options.recordings.start(hostId, recordingId, sessionId, live);
     });
     this.handle(socket, HostEvents, 'session:end', ({ sessionId, reason }) => {
       sessions.cancel(hostId);

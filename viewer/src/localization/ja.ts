@@ -82,6 +82,8 @@ export const templates = {
   'error.rate_limited': '試行回数が多すぎます。しばらく待ってからもう一度お試しください。',
   'error.unavailable': 'サーバーに接続できません。もう一度お試しください。',
   'error.internal': 'サーバーでエラーが発生しました。もう一度お試しください。',
+  'error.storage_full': 'サーバーの保存領域が不足しています。管理者に連絡してください。',
+  'error.conflict': 'この名前では別の内容がすでに保存されています。',
   'error.auth_failed':
     'PIN が受け付けられなかったか、接続を確認できませんでした。病棟の利用者に PIN を確認して、もう一度お試しください。',
   'error.pin_locked':

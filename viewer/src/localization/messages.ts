@@ -35,6 +35,10 @@ export function errorText(code: ErrorCode): string {
       return msg('The PIN was not accepted, or the connection could not be verified. Check the PIN with the ward user and try again.', {
         id: 'error.auth_failed',
       });
+    case ErrorCode.STORAGE_FULL:
+      return msg('The server is out of storage space. Tell your administrator.', { id: 'error.storage_full' });
+    case ErrorCode.CONFLICT:
+      return msg('Something different is already stored under this name.', { id: 'error.conflict' });
     case ErrorCode.PIN_LOCKED:
       return msg('Too many wrong PINs for this code. Ask the ward user to press “Get help” again for a new PIN.', {
         id: 'error.pin_locked',

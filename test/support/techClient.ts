@@ -75,6 +75,9 @@ export class TechClient {
       auth: { protocolVersion: PROTOCOL_VERSION },
       extraHeaders: { cookie, origin: broker.url },
       reconnection: false,
+      // Its own connection: socket.io would otherwise share one with another client of the same broker
+      // in this process (a host's), which carries neither this cookie nor the Origin.
+      forceNew: true,
     });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());

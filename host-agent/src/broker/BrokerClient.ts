@@ -5,7 +5,10 @@ import * as v from 'valibot';
 import {
   HostInbound,
   PROTOCOL_VERSION,
+  RecordingUploadGrant,
   SessionOpened,
+  UPLOAD_TOKEN_HEADER,
+  UploadResult,
   hostAuthMessage,
   parse,
   type Ack,
@@ -161,6 +164,22 @@ export class BrokerClient {
     return this.request('signal:answer', answer, v.unknown());
   }
 
+  /** UPL1: announces (or resumes) a recording of a session; resolves with an upload grant. */
+  startRecording(recordingId: string, sessionId: string): Promise<RecordingUploadGrant> {
+    return this.request('recording:start', { recordingId, sessionId }, RecordingUploadGrant);
+  }
+
+  /** UPL2: uploads one ciphertext part with a grant's token; resolves with the broker's outcome. */
+  async uploadPart(recordingId: string, part: string, bytes: Uint8Array, token: string): Promise<UploadResult> {
+    const reply = await this.send<unknown>('PUT', `/api/recordings/${recordingId}/${part}`, Buffer.from(bytes), {
+      'content-type': 'application/octet-stream',
+      [UPLOAD_TOKEN_HEADER]: token,
+    });
+    const parsed = parse(UploadResult, reply);
+    if (!parsed.ok) throw AgentError.broker(parsed.error.code, parsed.error.message);
+    return parsed.value;
+  }
+
   /** Reports a security event for the broker's audit log. */
   report(report: { sessionId?: string; event: HostReport; permissions?: Permission[] }): Promise<unknown> {
     return this.request('session:report', report, v.unknown());
@@ -182,13 +201,16 @@ export class BrokerClient {
   }
 
   private post<T>(path: string, body: unknown): Promise<T> {
-    const data = Buffer.from(JSON.stringify(body));
+    return this.send<T>('POST', path, Buffer.from(JSON.stringify(body)), { 'content-type': 'application/json' });
+  }
+
+  private send<T>(method: string, path: string, data: Buffer, headers: Record<string, string>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const req = request(
         new URL(path, this.options.brokerUrl),
         {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': data.length },
+          method,
+          headers: { ...headers, 'content-length': data.length },
           ...(this.ca ? { ca: this.ca } : {}),
           timeout: 10_000,
         },

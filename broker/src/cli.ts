@@ -6,6 +6,7 @@ import { parse, Username } from '@wardlink/protocol';
 import { toPkcs12 } from '@wardlink/certs';
 import type { TotpSetup } from './auth/TotpFactor.ts';
 import { ALLOW_USAGE, runAccessCommand } from './access/allowCli.ts';
+import { POLICY_USAGE, runPolicyCommand } from './recordings/policyCli.ts';
 import { loadConfig, parseFlags } from './config.ts';
 import { openDomain } from './index.ts';
 import { createLogger } from './logger.ts';
@@ -23,6 +24,7 @@ const USAGE = `Usage:
   wardlink cert list
   wardlink host token [--name "Ward 3 PC"] [--hours 24]
 ${ALLOW_USAGE}
+${POLICY_USAGE}
 Common flags: --data-dir DIR (default: data/), --cert-dir DIR (default: certs/local/)`;
 
 const [group, command, ...rest] = process.argv.slice(2);
@@ -68,6 +70,13 @@ try {
     case 'host list':
     case 'host group':
       process.stdout.write(runAccessCommand(action, positional, flags, domain.store));
+      break;
+    case 'policy keygen':
+    case 'policy keys':
+    case 'policy approve':
+    case 'policy revoke':
+    case 'policy show':
+      process.stdout.write(runPolicyCommand(command!, positional, flags, domain.policies));
       break;
     default:
       process.stderr.write(`${USAGE}\n`);

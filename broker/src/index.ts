@@ -10,6 +10,7 @@ import { TotpFactor } from './auth/TotpFactor.ts';
 import { HostRegistry } from './auth/HostRegistry.ts';
 import type { BrokerConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { Policies } from './recordings/Policies.ts';
 import { Recordings } from './recordings/Recordings.ts';
 import { SessionRegistry } from './sessions/SessionRegistry.ts';
 import { AuthStore } from './store/AuthStore.ts';
@@ -46,14 +47,15 @@ export function openDomain(config: BrokerConfig, log: Logger = createLogger(conf
     sessionMaxMs: config.webSessionMaxMs,
   });
   const hosts = new HostRegistry({ store });
-  return { store, accounts, certs, hosts, log };
+  const policies = new Policies(store);
+  return { store, accounts, certs, hosts, policies, log };
 }
 
 /** Composition root: wires store, domain and transports, and listens. */
 export async function startBroker(config: BrokerConfig): Promise<RunningBroker> {
   const log = createLogger(config.logLevel);
   const pki = await ensureLocalPki({ dir: config.certDir, names: config.certNames });
-  const { store, accounts, hosts } = openDomain(config, log);
+  const { store, accounts, hosts, policies } = openDomain(config, log);
   const sessions = new SessionRegistry({ codeTtlMs: config.codeTtlMs });
   const recordings = new Recordings({ store, dataDir: config.dataDir });
 
@@ -80,6 +82,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     hosts,
     sessions,
     recordings,
+    policies,
     store,
     log: log.child({ name: 'broker:signaling' }),
   });
@@ -91,6 +94,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     viewerDir: config.viewerDir,
     isOnline: signaling.isOnline,
     recordings,
+    policies,
     log: log.child({ name: 'broker:http' }),
     access,
   });

@@ -56,6 +56,8 @@ export const HostEvents = {
   'session:end': v.strictObject({ sessionId: v.optional(Id), reason: EndReason }),
   /** Host -> broker: M2, answer to the technician's offer. Ack: `{}`. */
   'signal:answer': SignalAnswer,
+  /** Host -> broker: the newest signed recording policy (POL3). Ack: `{ policy: SignedPolicy | null }`. */
+  'policy:get': v.strictObject({}),
   /** Host -> broker: a session is being recorded (UPL1). Ack: `RecordingUploadGrant`. */
   'recording:start': RecordingStart,
   /** Host -> broker: an event for the audit log. Ack: `{}`. */

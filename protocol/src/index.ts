@@ -10,3 +10,4 @@ export * from './ip.ts';
 export * from './pake/index.ts';
 export * from './ward.ts';
 export * from './recording.ts';
+export * from './policy.ts';

@@ -24,11 +24,13 @@ const EXPECTED: Record<Action, [number, number, number, number, number, number]>
   'audit:read': [0, 0, 0, 0, 1, 0],
   'recordings:list': [0, 0, 0, 0, 1, 0],
   'recordings:read': [0, 0, 0, 0, 1, 0],
+  'auditor:key_register': [0, 0, 0, 0, 1, 0],
   'host:session_open': [0, 0, 0, 0, 0, 1],
   'host:session_answer': [0, 0, 0, 0, 0, 1],
   'host:session_report': [0, 0, 0, 0, 0, 1],
   'host:session_end': [0, 0, 0, 0, 0, 1],
   'host:recording_start': [0, 0, 0, 0, 0, 1],
+  'host:policy_get': [0, 0, 0, 0, 0, 1],
 };
 const PRINCIPALS: Principal[] = ['anonymous', 'admin', 'helpdesk', 'vendor', 'auditor', 'host'];
 

@@ -45,12 +45,14 @@ export const ACTIONS = [
   'audit:read',
   'recordings:list',
   'recordings:read',
+  'auditor:key_register',
   // Host agents on `/host`, authenticated by their device key.
   'host:session_open',
   'host:session_answer',
   'host:session_report',
   'host:session_end',
   'host:recording_start',
+  'host:policy_get',
 ] as const;
 
 /** One of {@link ACTIONS}. */
@@ -82,8 +84,8 @@ export const ROLE_ACTIONS: Readonly<Record<Principal, readonly Action[]>> = {
   admin: [...PUBLIC, 'account:read', 'hosts:list', 'users:manage', 'hosts:manage', 'allowlist:manage', 'enroll:issue'],
   helpdesk: [...PUBLIC, 'account:read', 'hosts:list', ...SESSIONS],
   vendor: [...PUBLIC, 'account:read', 'hosts:list', ...SESSIONS],
-  auditor: [...PUBLIC, 'account:read', 'audit:read', 'recordings:list', 'recordings:read'],
-  host: ['host:session_open', 'host:session_answer', 'host:session_report', 'host:session_end', 'host:recording_start'],
+  auditor: [...PUBLIC, 'account:read', 'audit:read', 'recordings:list', 'recordings:read', 'auditor:key_register'],
+  host: ['host:session_open', 'host:session_answer', 'host:session_report', 'host:session_end', 'host:recording_start', 'host:policy_get'],
 };
 
 /** Whether `principal` may perform `action` (default deny). */
@@ -116,6 +118,7 @@ export const HTTP_ACTIONS: Readonly<Record<string, Action>> = {
   'POST /api/hosts/enroll': 'host:enroll',
   'POST /api/hosts/challenge': 'host:challenge',
   'PUT /api/recordings/:recordingId/:part': 'host:recording_upload',
+  'POST /api/auditor/keys': 'auditor:key_register',
 };
 
 /** socket.io events per namespace and their actions (ROLE5). An event missing here is refused. */
@@ -133,6 +136,7 @@ export const SOCKET_ACTIONS: Readonly<Record<string, Readonly<Record<string, Act
     'session:report': 'host:session_report',
     'session:end': 'host:session_end',
     'recording:start': 'host:recording_start',
+    'policy:get': 'host:policy_get',
   },
 };
 

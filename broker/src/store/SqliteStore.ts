@@ -80,6 +80,12 @@ const MIGRATIONS: string[] = [
      size_bytes INTEGER NOT NULL DEFAULT 0, segments INTEGER NOT NULL DEFAULT 0, complete INTEGER NOT NULL DEFAULT 0);
    CREATE INDEX recordings_by_host ON recordings (host_id, started_at);
    CREATE INDEX recordings_by_technician ON recordings (technician_id, started_at);`,
+  // Recording policy (SPEC POL1-POL5): auditor keys waiting for or holding approval, and the
+  // admin-signed policies (the admin's private key is never here).
+  `CREATE TABLE auditor_keys (
+     key_id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), public_key TEXT NOT NULL UNIQUE,
+     label TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'revoked')), created_at INTEGER NOT NULL);
+   CREATE TABLE policies (version INTEGER PRIMARY KEY, text TEXT NOT NULL, signature TEXT NOT NULL, created_at INTEGER NOT NULL);`,
 ];
 
 /**

@@ -6,11 +6,13 @@ import type { IncomingMessage } from 'node:http';
 import QRCode from 'qrcode';
 import type * as v from 'valibot';
 import {
+  AuditorKeyRequest,
   ChallengeRequest,
   EnrollRequest,
   ErrorCode,
   fail,
   formatIp,
+  fromBase64Url,
   Id,
   LoginRequest,
   MAX_HTTP_BODY_BYTES,
@@ -31,6 +33,7 @@ import { toMe, type Accounts, type Authentication } from '../auth/Accounts.ts';
 import { presentedCert } from '../auth/ClientCerts.ts';
 import type { HostRegistry } from '../auth/HostRegistry.ts';
 import { BrokerError } from '../errors.ts';
+import type { Policies } from '../recordings/Policies.ts';
 import type { Recordings } from '../recordings/Recordings.ts';
 import type { SqliteStore } from '../store/SqliteStore.ts';
 import type { Logger } from '../logger.ts';
@@ -51,6 +54,8 @@ export interface HttpAppOptions {
   access: AccessControl;
   /** Recording uploads and index (SPEC UPL1-UPL6). */
   recordings: Recordings;
+  /** Auditor keys and signed recording policies (SPEC POL1-POL5). */
+  policies: Policies;
 }
 
 const CSP = [
@@ -232,6 +237,21 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     reply(ctx, fail(auth.code));
     return undefined;
   }
+
+  // POL1: an auditor registers the public half of a key made in their browser; an admin approves it.
+  router.post('/auditor/keys', async (ctx) => {
+    const body = await readBody(ctx.req, AuditorKeyRequest);
+    if (!body.ok) return reply(ctx, body);
+    const user = (ctx.state as Partial<GuardState>).user;
+    if (!user) return reply(ctx, fail(ErrorCode.UNAUTHENTICATED));
+    try {
+      const key = options.policies.register(user.id, fromBase64Url(body.value.publicKey), body.value.label);
+      return reply(ctx, ok({ keyId: key.keyId, status: key.status }));
+    } catch (err) {
+      if (err instanceof BrokerError) return reply(ctx, fail(err.code));
+      throw err;
+    }
+  });
 
   // UPL2/UPL3: a host uploads one ciphertext part with the token `recording:start` gave it.
   router.put('/recordings/:recordingId/:part', async (ctx) => {

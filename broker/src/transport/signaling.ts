@@ -26,6 +26,7 @@ import type { HostRegistry } from '../auth/HostRegistry.ts';
 import type { BrokerConfig } from '../config.ts';
 import { BrokerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { Policies } from '../recordings/Policies.ts';
 import type { Recordings } from '../recordings/Recordings.ts';
 import type { SessionRegistry } from '../sessions/SessionRegistry.ts';
 import type { SqliteStore, UserRecord } from '../store/SqliteStore.ts';
@@ -56,6 +57,7 @@ export interface SignalingOptions {
   hosts: HostRegistry;
   sessions: SessionRegistry;
   recordings: Recordings;
+  policies: Policies;
   store: SqliteStore;
   log: Logger;
 }
@@ -157,6 +159,7 @@ export class Signaling {
       }
       return {};
     });
+    this.handle(socket, HostEvents, 'policy:get', () => ({ policy: this.options.policies.latest() }));
     // UPL1: only for this host's own live session (or a recording it already started).
     this.handle(socket, HostEvents, 'recording:start', ({ recordingId, sessionId }) => {
       const session = sessions.get(sessionId);

@@ -164,6 +164,12 @@ export class BrokerClient {
     return this.request('signal:answer', answer, v.unknown());
   }
 
+  /** POL3: the broker's newest signed recording policy, unverified (RecordingPolicy checks it). */
+  async getPolicy(): Promise<unknown> {
+    const reply = await this.request('policy:get', {}, v.strictObject({ policy: v.unknown() }));
+    return reply.policy;
+  }
+
   /** UPL1: announces (or resumes) a recording of a session; resolves with an upload grant. */
   startRecording(recordingId: string, sessionId: string): Promise<RecordingUploadGrant> {
     return this.request('recording:start', { recordingId, sessionId }, RecordingUploadGrant);

@@ -5,11 +5,21 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromium.mjs';
 
 export default {
-  files: ['viewer/src/**/*.test.ts', 'host-agent/ui/**/*.test.ts'],
+  files: ['viewer/src/**/*.test.ts', 'host-agent/ui/**/*.test.ts', 'recordings/browser/**/*.test.ts'],
   // socket.io-client must resolve to its browser build (the node build pulls in ws).
   nodeResolve: { browser: true, exportConditions: ['browser'] },
   concurrency: 2,
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json' })],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json' }),
+    // @hpke/core (recordings/) falls back to `import("crypto")` on Node <= 18 only; browsers never
+    // reach it, but the dev server must resolve it, so it gets an empty stand-in (esbuild bundles tolerate it).
+    {
+      name: 'node-crypto-stand-in',
+      resolveImport: ({ source }) => (source === 'crypto' ? '/__stand-in/crypto.js' : undefined),
+      serve: (context) =>
+        context.path === '/__stand-in/crypto.js' ? { body: 'export const webcrypto = globalThis.crypto;\nexport default {};\n', type: 'js' } : undefined,
+    },
+  ],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -7,6 +7,7 @@ import { toPkcs12 } from '@wardlink/certs';
 import type { TotpSetup } from './auth/TotpFactor.ts';
 import { ALLOW_USAGE, runAccessCommand } from './access/allowCli.ts';
 import { POLICY_USAGE, runPolicyCommand } from './recordings/policyCli.ts';
+import { VERIFY_USAGE, verifyRecordingCommand } from './recordings/verifyCli.ts';
 import { loadConfig, parseFlags } from './config.ts';
 import { openDomain } from './index.ts';
 import { createLogger } from './logger.ts';
@@ -25,6 +26,7 @@ const USAGE = `Usage:
   wardlink host token [--name "Ward 3 PC"] [--hours 24]
 ${ALLOW_USAGE}
 ${POLICY_USAGE}
+${VERIFY_USAGE}
 Common flags: --data-dir DIR (default: data/), --cert-dir DIR (default: certs/local/)`;
 
 const [group, command, ...rest] = process.argv.slice(2);
@@ -70,6 +72,9 @@ try {
     case 'host list':
     case 'host group':
       process.stdout.write(runAccessCommand(action, positional, flags, domain.store));
+      break;
+    case `verify-recording ${command ?? ''}`:
+      process.exitCode = await verifyRecordingCommand(command, config.dataDir, domain.store, (t) => process.stdout.write(t));
       break;
     case 'policy keygen':
     case 'policy keys':

@@ -61,6 +61,11 @@ export class DeviceIdentity {
     return sign(null, Buffer.from(message), this.key).toString('base64url');
   }
 
+  /** Ed25519 signature over bytes (recording headers, segments and manifests are signed with it). */
+  signBytes(message: Uint8Array): Uint8Array {
+    return new Uint8Array(sign(null, message, this.key));
+  }
+
   private save(): void {
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.stored, null, 2), { mode: 0o600 });

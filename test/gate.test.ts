@@ -75,7 +75,9 @@ async function relayFingerprint(): Promise<string> {
 
 /** Everything the broker stores and prints, to prove the PIN never reached it. */
 function brokerBytes(): string {
-  const files = readdirSync(broker.dataDir).map((f) => readFileSync(join(broker.dataDir, f)).toString('latin1'));
+  const files = readdirSync(broker.dataDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => readFileSync(join(entry.parentPath, entry.name)).toString('latin1'));
   return files.join('\n') + broker.proc.output();
 }
 

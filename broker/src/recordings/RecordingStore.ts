@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, type RecordingPart } from '@wardlink/protocol';
+import { recordingFileName } from '@wardlink/recordings/node';
 import { BrokerError } from '../errors.ts';
 
 /** Result of storing a part: written now, or the same bytes were already there (a retried upload). */
@@ -80,10 +81,9 @@ export class RecordingStore {
   }
 }
 
-/** File name of a part: segments are zero-padded so a listing sorts in order. */
-export function fileName(part: RecordingPart): string {
-  const match = /^segment-(\d+)$/.exec(part);
-  return match ? `segment-${match[1]!.padStart(6, '0')}` : part;
+/** File name of a part, as the recording format names it (recordings/FORMAT.md REC24). */
+function fileName(part: RecordingPart): string {
+  return recordingFileName(part === 'header' || part === 'manifest' ? part : { segment: Number(part.slice('segment-'.length)) });
 }
 
 function sameBytes(stored: Uint8Array, bytes: Uint8Array): StoreOutcome {

@@ -1,7 +1,8 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { PolicyError, parseJson, SignedPolicy, verifySignedPolicy, type HostPolicy } from '@wardlink/protocol';
+import { writeDurably } from '../durable.ts';
 import { AgentError } from '../errors.ts';
 
 const POLICY_FILE = 'recording-policy.json';
@@ -74,8 +75,6 @@ export class RecordingPolicy {
   }
 
   private save(signed: SignedPolicy): void {
-    const temp = `${this.file}.tmp`;
-    writeFileSync(temp, JSON.stringify(signed), { mode: 0o600 });
-    renameSync(temp, this.file);
+    writeDurably(this.file, JSON.stringify(signed));
   }
 }

@@ -1,8 +1,9 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import * as v from 'valibot';
 import { Id, RecordingPart, parseJson, type RecordingUploadGrant, type UploadResult } from '@wardlink/protocol';
+import { writeDurably } from '../durable.ts';
 
 /** What the uploader needs from the broker link (BrokerClient implements it). */
 export interface UploadLink {
@@ -167,18 +168,4 @@ function list(dir: string): string[] {
   } catch {
     return [];
   }
-}
-
-/** Writes a file atomically and durably: temp file, fsync, rename. */
-function writeDurably(path: string, bytes: Uint8Array): void {
-  const temp = `${path}.tmp`;
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
 }

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { PIN_ATTEMPTS, PIN_DIGITS, parseJson } from '@wardlink/protocol';
+import { writeDurably } from '../durable.ts';
 
 /** Failed attempts after which the PIN is void and the host locks (PIN5). */
 export const MAX_PIN_FAILURES = PIN_ATTEMPTS;
@@ -100,23 +101,20 @@ export class PinGate {
       text = readFileSync(this.file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return UNLOCKED;
-      return { version: 1, failures: MAX_PIN_FAILURES, lockedAt: Date.now(), lockReported: false };
+      return lockedNow();
     }
     const parsed = parseJson(GateRecord, text, 4096);
-    return parsed.ok ? parsed.value : { version: 1, failures: MAX_PIN_FAILURES, lockedAt: Date.now(), lockReported: false };
+    return parsed.ok ? parsed.value : lockedNow();
   }
 
-  /** Writes the record atomically and durably (temp file, fsync, rename). */
+  /** Writes the record atomically and durably. */
   private save(record: GateRecord): void {
-    const temp = `${this.file}.tmp`;
-    const fd = openSync(temp, 'w', 0o600);
-    try {
-      writeSync(fd, JSON.stringify(record));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, this.file);
+    writeDurably(this.file, JSON.stringify(record));
     this.record = record;
   }
+}
+
+/** The state an unreadable gate file is read as: locked, so the ward user must look (fail closed). */
+function lockedNow(): GateRecord {
+  return { version: 1, failures: MAX_PIN_FAILURES, lockedAt: Date.now(), lockReported: false };
 }

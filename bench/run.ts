@@ -14,6 +14,7 @@ import { failed, notMeasurable, type Results, type ScenarioOutcome } from './lib
 import { brokerScenario } from './scenarios/broker.ts';
 import { inputScenario } from './scenarios/input.ts';
 import { pinScenario } from './scenarios/pin.ts';
+import { RECORDING_MINUTES, recordingScenario } from './scenarios/recording.ts';
 import { sessionScenario } from './scenarios/session.ts';
 import type { Scenario, ScenarioContext } from './scenarios/types.ts';
 import { videoScenario } from './scenarios/video.ts';
@@ -31,6 +32,8 @@ const IMPLEMENTED: Partial<Record<ScenarioName, { run: Scenario; live: boolean; 
   input: { run: inputScenario, live: true, timeoutMs: 240_000 },
   video: { run: videoScenario, live: true, timeoutMs: 240_000 },
   broker: { run: brokerScenario, live: false, timeoutMs: 600_000 },
+  // The workload's length plus set-up, SSIM and decode timing (about 3 minutes for 10 minutes).
+  recording: { run: recordingScenario, live: false, timeoutMs: (RECORDING_MINUTES + 12) * 60_000 },
 };
 
 interface Args {
@@ -38,11 +41,13 @@ interface Args {
   out: string;
   /** Skip installing Debian packages and bundling the UIs (use the existing viewer/dist). */
   noBuild: boolean;
+  /** Minutes of the recording workload instead of the full 10 (development). */
+  minutes?: number;
 }
 
 function usage(): never {
   process.stderr.write(
-    'usage: npm run bench [-- --only <name>[,<name>...]] [--out <dir>] [--no-build]\n' +
+    'usage: npm run bench [-- --only <name>[,<name>...]] [--out <dir>] [--no-build] [--minutes <n>]\n' +
       `  <name>: a scenario (${SCENARIOS.join(', ')}) or a metric (${Object.keys(CATALOGUE).join(', ')})\n`,
   );
   process.exit(2);
@@ -52,6 +57,7 @@ function parseArgs(argv: string[]): Args {
   const only = new Set<ScenarioName>();
   let out = join(ROOT, 'bench');
   let noBuild = false;
+  let minutes: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => argv[++i] ?? usage();
@@ -63,9 +69,12 @@ function parseArgs(argv: string[]): Args {
       }
     } else if (arg === '--out') out = value();
     else if (arg === '--no-build') noBuild = true;
-    else usage();
+    else if (arg === '--minutes') {
+      minutes = Number(value());
+      if (!(minutes > 0 && minutes <= RECORDING_MINUTES)) usage();
+    } else usage();
   }
-  return { only: [...only], out, noBuild };
+  return { only: [...only], out, noBuild, ...(minutes !== undefined ? { minutes } : {}) };
 }
 
 /**
@@ -120,7 +129,7 @@ class SharedRig {
 }
 
 /** Runs one scenario within its time limit; a failure marks each of its metrics failed with the reason. */
-async function runScenario(name: ScenarioName, rig: SharedRig): Promise<ScenarioOutcome & { failed: boolean }> {
+async function runScenario(name: ScenarioName, rig: SharedRig, minutes: number | undefined): Promise<ScenarioOutcome & { failed: boolean }> {
   const metrics = metricsOf(name);
   const scenario = IMPLEMENTED[name];
   if (!scenario) {
@@ -131,7 +140,7 @@ async function runScenario(name: ScenarioName, rig: SharedRig): Promise<Scenario
   progress(`${name}: start (${metrics.join(', ')})`);
   const started = Date.now();
   try {
-    const ctx: ScenarioContext = { log: progress, live: () => rig.get() };
+    const ctx: ScenarioContext = { log: progress, live: () => rig.get(), ...(minutes !== undefined ? { minutes } : {}) };
     const outcome = await withTimeout(scenario.run(ctx), scenario.timeoutMs, name);
     const summary = metrics.map((m) => `${m}=${outcome.metrics[m]?.value ?? '-'}`).join(' ');
     progress(`${name}: done in ${((Date.now() - started) / 1000).toFixed(0)} s: ${summary}`);
@@ -150,7 +159,8 @@ async function main(): Promise<number> {
   if (process.env[ISOLATED_ENV] !== '1') reexecIsolated(!args.noBuild);
   assertLoopbackOnly();
   const selected = args.only.length ? SCENARIOS.filter((s) => args.only.includes(s)) : [...SCENARIOS];
-  const command = `npm run bench${args.only.length ? ` -- --only ${args.only.join(',')}` : ''}`;
+  const flags = [...(args.only.length ? [`--only ${args.only.join(',')}`] : []), ...(args.minutes !== undefined ? [`--minutes ${args.minutes}`] : [])];
+  const command = `npm run bench${flags.length ? ` -- ${flags.join(' ')}` : ''}`;
   const { commit, dirty } = commitInfo();
   const results: Results = { machine: machineInfo(), commit, dirty, date: new Date().toISOString(), metrics: {}, details: {} };
   const otherWork = new OtherWork();
@@ -165,7 +175,7 @@ async function main(): Promise<number> {
   }
   let failures = 0;
   for (const name of selected) {
-    const outcome = await runScenario(name, rig);
+    const outcome = await runScenario(name, rig, args.minutes);
     if (outcome.failed) failures++;
     for (const metric of metricsOf(name)) results.metrics[metric] = outcome.metrics[metric] ?? failed(metric, 'not reported');
     if (outcome.details !== undefined) results.details[name] = outcome.details;

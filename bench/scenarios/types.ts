@@ -7,6 +7,8 @@ export interface ScenarioContext {
   live(): Promise<LiveRig>;
   /** One progress line. */
   log(message: string): void;
+  /** `--minutes`: shortens the long recording workload for development; undefined = full length. */
+  minutes?: number;
 }
 
 /** Measures one group of metrics. Throwing marks all of its metrics as failed, with the reason. */

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startXDisplay, type XDisplay } from '../../../../test/support/xdisplay.ts';
+import type { RecorderError } from './errors.ts';
+import { ScreenRecorderEncoder, type ScreenRecorderEncoderOptions } from './ScreenRecorderEncoder.ts';
+import type { RecordingSegment } from './types.ts';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A recorder on `x` that collects what it reports. */
+function recorder(x: XDisplay, options: Partial<ScreenRecorderEncoderOptions> = {}): {
+  rec: ScreenRecorderEncoder;
+  segments: RecordingSegment[];
+  errors: RecorderError[];
+  frames: () => RecordingSegment['frames'];
+  errorAt: Promise<number>;
+} {
+  const segments: RecordingSegment[] = [];
+  const errors: RecorderError[] = [];
+  let reported: (at: number) => void = () => undefined;
+  const errorAt = new Promise<number>((resolve) => (reported = resolve));
+  const rec = new ScreenRecorderEncoder(
+    { display: x.display, segmentMs: 1000, ...options },
+    {
+      onSegment: (s) => segments.push(s),
+      onError: (e) => {
+        errors.push(e);
+        reported(performance.now());
+      },
+    },
+  );
+  return { rec, segments, errors, frames: () => segments.flatMap((s) => s.frames), errorAt };
+}
+
+describe('ScreenRecorderEncoder (Xvfb)', () => {
+  let x: XDisplay;
+
+  before(async () => {
+    x = await startXDisplay({ width: 640, height: 480 });
+    await x.run('xsetroot', ['-solid', '#204060']);
+  });
+
+  after(() => x.stop());
+
+  it('starts with a key frame and emits contiguous segments', async () => {
+    const r = recorder(x, { fps: 2 });
+    const stream = await r.rec.start();
+    assert.deepEqual({ width: stream.width, height: stream.height }, { width: 640, height: 480 });
+    assert.match(stream.codec, /^av01\.0\.\d\dM\.08$/);
+    await sleep(3500);
+    await r.rec.close();
+    assert.deepEqual(r.errors, []);
+    assert.ok(r.segments.length >= 3, `${r.segments.length} segments`);
+    assert.equal(r.segments[0]!.startMs, 0);
+    for (let i = 1; i < r.segments.length; i++) assert.equal(r.segments[i]!.startMs, r.segments[i - 1]!.endMs);
+    for (const s of r.segments) for (const f of s.frames) assert.ok(f.t >= s.startMs && f.t < s.endMs, `frame at ${f.t} in ${s.startMs}-${s.endMs}`);
+    const frames = r.frames();
+    assert.equal(frames[0]?.key, true);
+    assert.ok(frames[0]!.t < 1000, `first frame grabbed at ${frames[0]!.t} ms`);
+  });
+
+  it('encodes (almost) nothing while the screen is idle', async () => {
+    const r = recorder(x, { fps: 2 });
+    await r.rec.start();
+    await sleep(5000);
+    await r.rec.close();
+    assert.equal(r.rec.stats.samples >= 8, true, `${r.rec.stats.samples} samples`);
+    assert.ok(r.frames().length <= 2, `${r.frames().length} frames for an idle screen`);
+  });
+
+  it('encodes changes, and makes a key frame from the still screen once one is due', async () => {
+    const r = recorder(x, { fps: 4, keyAfterFrames: 3, idleKeyMs: 600, segmentMs: 10_000 });
+    await r.rec.start();
+    for (const colour of ['#802020', '#208020', '#202080', '#808020']) {
+      await x.run('xsetroot', ['-solid', colour]);
+      await sleep(400);
+    }
+    await sleep(2500);
+    await r.rec.close();
+    const frames = r.frames();
+    assert.ok(frames.length >= 5 && frames.length <= 8, `${frames.length} frames`);
+    assert.deepEqual(frames.map((f) => f.key).filter(Boolean).length, 2, frames.map((f) => (f.key ? 'K' : 'f')).join(''));
+    assert.equal(frames.at(-1)!.key, true, 'the last frame is the key frame made at the idle moment');
+  });
+
+  it('encodes an inter frame that came out too large again, as the key frame of a new encoder', async () => {
+    // Every inter frame counts as too large here.
+    const r = recorder(x, { fps: 4, segmentMs: 10_000, rekey: { factor: 0, minBytes: 0, minFrames: 1 } });
+    await r.rec.start();
+    for (const colour of ['#802020', '#208020', '#202080']) {
+      await x.run('xsetroot', ['-solid', colour]);
+      await sleep(600);
+    }
+    await r.rec.close();
+    const frames = r.frames();
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.rec.stats.rekeyed, frames.length - 1);
+    assert.ok(frames.length >= 4, `${frames.length} frames`);
+    assert.ok(frames.every((f) => f.key), frames.map((f) => (f.key ? 'K' : 'f')).join(''));
+    for (let i = 1; i < frames.length; i++) assert.ok(frames[i]!.t > frames[i - 1]!.t, 'each grabbed frame once, in order');
+  });
+
+  it('emits the last, shorter segment with its frames when closed', async () => {
+    const r = recorder(x, { fps: 4, segmentMs: 60_000 });
+    await r.rec.start();
+    await x.run('xsetroot', ['-solid', '#406020']);
+    await sleep(800);
+    const closedAt = performance.now();
+    await r.rec.close();
+    assert.equal(r.segments.length, 1);
+    const [s] = r.segments;
+    assert.ok(s!.endMs < 60_000 && s!.endMs > 500, `ends at ${s!.endMs}`);
+    assert.ok(s!.frames.length >= 2, `${s!.frames.length} frames`);
+    assert.ok(performance.now() - closedAt < 3000);
+    await r.rec.close();
+    assert.equal(r.segments.length, 1, 'a second close emits nothing');
+  });
+
+  for (const which of ['grabber', 'encoder'] as const) {
+    it(`reports within a second when its ${which} ffmpeg is killed`, async () => {
+      const r = recorder(x, { fps: 2 });
+      await r.rec.start();
+      const [grabber, encoder] = r.rec.pids;
+      const killedAt = performance.now();
+      process.kill(which === 'grabber' ? grabber! : encoder!, 'SIGKILL');
+      const at = await Promise.race([r.errorAt, sleep(3000).then(() => Number.NaN)]);
+      assert.ok(at - killedAt < 1000, `onError after ${Math.round(at - killedAt)} ms`);
+      assert.equal(r.errors.length, 1);
+      assert.equal(r.errors[0]!.code, which === 'grabber' ? 'capture_failed' : 'encoder_failed');
+      await r.rec.close();
+      assert.equal(r.errors.length, 1);
+      assert.deepEqual(r.rec.pids.filter((pid) => alive(pid)), []);
+    });
+  }
+
+  it('reports itself behind when frames wait too long in the encoder', async () => {
+    const r = recorder(x, { fps: 2, maxLagMs: 500, maxKeyLagMs: 500 });
+    await r.rec.start();
+    const [, encoder] = r.rec.pids;
+    // A stopped encoder keeps its frames: exactly what a machine too slow for it looks like.
+    process.kill(encoder!, 'SIGSTOP');
+    try {
+      await x.run('xsetroot', ['-solid', '#606060']);
+      const at = await Promise.race([r.errorAt, sleep(4000).then(() => Number.NaN)]);
+      assert.ok(!Number.isNaN(at), 'no error reported');
+      assert.equal(r.errors[0]!.code, 'behind');
+    } finally {
+      if (alive(encoder!)) process.kill(encoder!, 'SIGCONT');
+      await r.rec.close();
+    }
+  });
+
+  it('refuses a second start', async () => {
+    const r = recorder(x);
+    await r.rec.start();
+    await assert.rejects(r.rec.start(), { code: 'closed' });
+    await r.rec.close();
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

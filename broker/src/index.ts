@@ -11,6 +11,7 @@ import { HostRegistry } from './auth/HostRegistry.ts';
 import type { BrokerConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Policies } from './recordings/Policies.ts';
+import { RecordingArchive } from './recordings/RecordingArchive.ts';
 import { Recordings } from './recordings/Recordings.ts';
 import { SessionRegistry } from './sessions/SessionRegistry.ts';
 import { AuthStore } from './store/AuthStore.ts';
@@ -95,6 +96,7 @@ export async function startBroker(config: BrokerConfig): Promise<RunningBroker> 
     isOnline: signaling.isOnline,
     recordings,
     policies,
+    archive: new RecordingArchive({ store, files: recordings.files }),
     log: log.child({ name: 'broker:http' }),
     access,
   });

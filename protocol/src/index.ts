@@ -11,3 +11,4 @@ export * from './pake/index.ts';
 export * from './ward.ts';
 export * from './recording.ts';
 export * from './policy.ts';
+export * from './auditor.ts';

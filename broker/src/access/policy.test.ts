@@ -25,6 +25,7 @@ const EXPECTED: Record<Action, [number, number, number, number, number, number]>
   'recordings:list': [0, 0, 0, 0, 1, 0],
   'recordings:read': [0, 0, 0, 0, 1, 0],
   'auditor:key_register': [0, 0, 0, 0, 1, 0],
+  'auditor:key_read': [0, 0, 0, 0, 1, 0],
   'host:session_open': [0, 0, 0, 0, 0, 1],
   'host:session_answer': [0, 0, 0, 0, 0, 1],
   'host:session_report': [0, 0, 0, 0, 0, 1],
@@ -65,6 +66,29 @@ test('ROLE4: every HTTP route names its action; unknown /api routes and methods 
   assert.equal(httpAction('GET', '/API/Hosts/'), 'hosts:list');
   assert.equal(httpAction('GET', '/Api/Me'), 'account:read');
   assert.equal(httpAction('GET', '/api/%68osts'), undefined);
+});
+
+test('ROLE4, REP7: the auditor console routes name the recording and key actions; the upload route stays the host\'s', () => {
+  assert.equal(httpAction('GET', '/api/recordings'), 'recordings:list');
+  assert.equal(httpAction('GET', '/api/recordings/'), 'recordings:list');
+  assert.equal(httpAction('GET', '/api/recordings?from=1'), undefined, 'the guard matches the path, never the query');
+  assert.equal(httpAction('GET', '/api/recordings/rec-00000001'), 'recordings:read');
+  assert.equal(httpAction('HEAD', '/api/recordings/rec-00000001/header'), 'recordings:read');
+  assert.equal(httpAction('GET', '/api/recordings/rec-00000001/segment-000001'), 'recordings:read');
+  assert.equal(httpAction('GET', '/api/recordings/rec-00000001/segment-000001/x'), undefined);
+  assert.equal(httpAction('PUT', '/api/recordings/rec-00000001/header'), 'host:recording_upload');
+  assert.equal(httpAction('PUT', '/api/recordings/rec-00000001'), undefined);
+  assert.equal(httpAction('POST', '/api/recordings'), undefined);
+  assert.equal(httpAction('DELETE', '/api/recordings/rec-00000001'), undefined);
+  assert.equal(httpAction('GET', '/api/auditor/keys'), 'auditor:key_read');
+  assert.equal(httpAction('POST', '/api/auditor/keys'), 'auditor:key_register');
+  assert.equal(httpAction('DELETE', '/api/auditor/keys'), undefined);
+  for (const principal of PRINCIPALS) {
+    const auditor = principal === 'auditor';
+    assert.equal(isAllowed(principal, httpAction('GET', '/api/recordings')), auditor, principal);
+    assert.equal(isAllowed(principal, httpAction('GET', '/api/recordings/rec-00000001/header')), auditor, principal);
+    assert.equal(isAllowed(principal, httpAction('GET', '/api/auditor/keys')), auditor, principal);
+  }
 });
 
 test('ROLE5: socket events map per namespace; the same event name means different actions', () => {

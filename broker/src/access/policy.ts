@@ -41,11 +41,12 @@ export const ACTIONS = [
   'hosts:manage',
   'allowlist:manage',
   'enroll:issue',
-  // Auditing (routes come with the audit and recording issues).
+  // Auditing: the audit log (routes come with the audit issue), the recording console, the auditor's own keys.
   'audit:read',
   'recordings:list',
   'recordings:read',
   'auditor:key_register',
+  'auditor:key_read',
   // Host agents on `/host`, authenticated by their device key.
   'host:session_open',
   'host:session_answer',
@@ -84,7 +85,7 @@ export const ROLE_ACTIONS: Readonly<Record<Principal, readonly Action[]>> = {
   admin: [...PUBLIC, 'account:read', 'hosts:list', 'users:manage', 'hosts:manage', 'allowlist:manage', 'enroll:issue'],
   helpdesk: [...PUBLIC, 'account:read', 'hosts:list', ...SESSIONS],
   vendor: [...PUBLIC, 'account:read', 'hosts:list', ...SESSIONS],
-  auditor: [...PUBLIC, 'account:read', 'audit:read', 'recordings:list', 'recordings:read', 'auditor:key_register'],
+  auditor: [...PUBLIC, 'account:read', 'audit:read', 'recordings:list', 'recordings:read', 'auditor:key_register', 'auditor:key_read'],
   host: ['host:session_open', 'host:session_answer', 'host:session_report', 'host:session_end', 'host:recording_start', 'host:policy_get'],
 };
 
@@ -119,6 +120,11 @@ export const HTTP_ACTIONS: Readonly<Record<string, Action>> = {
   'POST /api/hosts/challenge': 'host:challenge',
   'PUT /api/recordings/:recordingId/:part': 'host:recording_upload',
   'POST /api/auditor/keys': 'auditor:key_register',
+  'GET /api/auditor/keys': 'auditor:key_read',
+  // The auditor console (REP1-REP7): the index, one recording, one stored part's ciphertext.
+  'GET /api/recordings': 'recordings:list',
+  'GET /api/recordings/:recordingId': 'recordings:read',
+  'GET /api/recordings/:recordingId/:part': 'recordings:read',
 };
 
 /** socket.io events per namespace and their actions (ROLE5). An event missing here is refused. */

@@ -46,6 +46,11 @@ export class Policies {
     return this.store.db.prepare(`${SELECT_KEYS} WHERE key_id = ?`).get(keyId) as AuditorKeyRecord | undefined;
   }
 
+  /** REP6: the keys one auditor registered, oldest first. */
+  keysOf(userId: string): AuditorKeyRecord[] {
+    return this.store.db.prepare(`${SELECT_KEYS} WHERE user_id = ? ORDER BY created_at, key_id`).all(userId) as AuditorKeyRecord[];
+  }
+
   keys(): AuditorKeyRecord[] {
     return this.store.db.prepare(`${SELECT_KEYS} ORDER BY created_at`).all() as AuditorKeyRecord[];
   }

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, type RecordingPart } from '@wardlink/protocol';
 import { recordingFileName } from '@wardlink/recordings/node';
 import { BrokerError } from '../errors.ts';
+
+/** A stored segment's file name; the group is its index. */
+const SEGMENT_FILE = /^segment-(\d{6})$/;
 
 /** Result of storing a part: written now, or the same bytes were already there (a retried upload). */
 export type StoreOutcome = 'new' | 'duplicate';
@@ -58,13 +62,41 @@ export class RecordingStore {
     const dir = join(this.root, recordingId);
     const names = safeList(dir);
     const segments = names
-      .map((name) => /^segment-(\d{6})$/.exec(name))
+      .map((name) => SEGMENT_FILE.exec(name))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => ({ index: Number(m[1]), bytes: readFileSync(join(dir, m[0])) }))
       .sort((a, b) => a.index - b.index);
     const header = readIfExists(join(dir, 'header'));
     const manifest = readIfExists(join(dir, 'manifest'));
     return { ...(header ? { header } : {}), segments, ...(manifest ? { manifest } : {}) };
+  }
+
+  /**
+   * Which parts of a recording are stored, from the folder listing alone (nothing is read):
+   * header and manifest present or not, and the indexes of the stored segments in order.
+   */
+  parts(recordingId: string): { header: boolean; manifest: boolean; segments: number[] } {
+    const names = safeList(join(this.root, recordingId));
+    const segments = names
+      .map((name) => SEGMENT_FILE.exec(name))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
+    return { header: names.includes('header'), manifest: names.includes('manifest'), segments };
+  }
+
+  /**
+   * The bytes of one stored part by its file name (`header`, `manifest`, `segment-000000`, as
+   * {@link fileName} makes them), or undefined when it is not stored. The caller validates the name.
+   */
+  async readPart(recordingId: string, name: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(join(this.root, recordingId, name));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
+      throw err;
+    }
   }
 
   /** Whether a recording folder exists. */

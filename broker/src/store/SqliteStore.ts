@@ -99,9 +99,11 @@ export class SqliteStore {
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.db = new Database(join(dataDir, 'wardlink.sqlite'));
+    // First: the CLI opens the file while the broker writes to it, and even switching to WAL
+    // needs a lock, so every later statement waits for one instead of failing "database is locked".
+    this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
     this.migrate();
   }
 

@@ -34,9 +34,12 @@ import { presentedCert } from '../auth/ClientCerts.ts';
 import type { HostRegistry } from '../auth/HostRegistry.ts';
 import { BrokerError } from '../errors.ts';
 import type { Policies } from '../recordings/Policies.ts';
+import type { RecordingArchive } from '../recordings/RecordingArchive.ts';
 import type { Recordings } from '../recordings/Recordings.ts';
 import type { SqliteStore } from '../store/SqliteStore.ts';
 import type { Logger } from '../logger.ts';
+import { auditorRoutes } from './auditorRoutes.ts';
+import { reply } from './reply.ts';
 
 /** Name of the HttpOnly cookie that carries a technician's sign-in. */
 export const SESSION_COOKIE = 'wl_session';
@@ -56,6 +59,8 @@ export interface HttpAppOptions {
   recordings: Recordings;
   /** Auditor keys and signed recording policies (SPEC POL1-POL5). */
   policies: Policies;
+  /** The recording index and parts as auditors read them (SPEC REP1-REP7). */
+  archive: RecordingArchive;
 }
 
 const CSP = [
@@ -70,20 +75,6 @@ const CSP = [
   "frame-ancestors 'none'",
   "form-action 'self'",
 ].join('; ');
-
-const STATUS: Record<string, number> = {
-  [ErrorCode.BAD_MESSAGE]: 400,
-  [ErrorCode.TOO_LARGE]: 413,
-  [ErrorCode.UNAUTHENTICATED]: 401,
-  [ErrorCode.FORBIDDEN]: 403,
-  [ErrorCode.NOT_FOUND]: 404,
-  [ErrorCode.RATE_LIMITED]: 429,
-  [ErrorCode.TOTP_REQUIRED]: 403,
-  [ErrorCode.CLIENT_CERT_REQUIRED]: 403,
-  [ErrorCode.ADDRESS_DENIED]: 403,
-  [ErrorCode.CONFLICT]: 409,
-  [ErrorCode.STORAGE_FULL]: 507,
-};
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -270,6 +261,9 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     }
   });
 
+  // REP1-REP7: the auditor console's read routes.
+  auditorRoutes(router, { archive: options.archive, policies: options.policies, sessionCookie: SESSION_COOKIE });
+
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(async (ctx, next) => {
@@ -280,8 +274,6 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   });
   return app;
 }
-
-type Reply = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string; retryAfter?: number } };
 
 /**
  * The client's address in canonical form (`::ffff:10.1.2.3` is `10.1.2.3`): the one the access guard
@@ -295,11 +287,6 @@ function requestAddress(ctx: Koa.Context): string {
   } catch {
     return ctx.ip.slice(0, 64);
   }
-}
-
-function reply(ctx: Koa.Context, body: Reply): void {
-  ctx.status = body.ok ? 200 : (STATUS[body.error.code] ?? 400);
-  ctx.body = body;
 }
 
 /** Reads a raw body of at most `limit` bytes. */

@@ -45,9 +45,14 @@ export async function me(): Promise<ApiResult<Me>> {
   return call('/api/me', { method: 'GET' }, (data) => parse(Me, data));
 }
 
-type Validate<T> = (data: unknown) => { ok: true; value: T } | { ok: false; error: WireError };
+/** Checks the `data` of a successful answer (a protocol schema through `parse`). */
+export type Validate<T> = (data: unknown) => { ok: true; value: T } | { ok: false; error: WireError };
 
-async function call<T>(path: string, init: RequestInit, validate: Validate<T>): Promise<ApiResult<T>> {
+/**
+ * One JSON API request with the sign-in cookie: the envelope's data, validated, or the wire error
+ * (`unavailable` when the network fails). Never rejects.
+ */
+export async function call<T>(path: string, init: RequestInit, validate: Validate<T>): Promise<ApiResult<T>> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -83,7 +88,8 @@ async function call<T>(path: string, init: RequestInit, validate: Validate<T>): 
   return { ok: false, status: response.status, error };
 }
 
-function statusError(status: number): WireError {
+/** The wire error an HTTP status stands for, when the answer carries none. */
+export function statusError(status: number): WireError {
   switch (status) {
     case 400:
       return wireError(ErrorCode.BAD_MESSAGE, 'Bad request.');
@@ -91,6 +97,8 @@ function statusError(status: number): WireError {
       return wireError(ErrorCode.UNAUTHENTICATED, 'Not signed in.');
     case 403:
       return wireError(ErrorCode.FORBIDDEN, 'Not allowed.');
+    case 404:
+      return wireError(ErrorCode.NOT_FOUND, 'Not found.');
     case 429:
       return wireError(ErrorCode.RATE_LIMITED, 'Too many attempts.');
     default:

@@ -6,11 +6,15 @@ export interface FetchCall {
   headers: Record<string, string>;
 }
 
+/** What a stubbed route answers: a status and a JSON body, or raw bytes (served as application/octet-stream). */
+export type StubAnswer = [number, unknown];
+
 /**
- * Replaces `window.fetch` with `handler` (url, method) -> [status, json body];
- * returns the recorded calls and a restore function.
+ * Replaces `window.fetch` with `handler` (url, method, JSON body) -> [status, body]; a `Uint8Array`
+ * body is answered as raw bytes, anything else as JSON. Returns the recorded calls and a restore
+ * function.
  */
-export function stubFetch(handler: (url: string, method: string) => [number, unknown]): {
+export function stubFetch(handler: (url: string, method: string, body: unknown) => StubAnswer): {
   calls: FetchCall[];
   restore: () => void;
 } {
@@ -20,14 +24,13 @@ export function stubFetch(handler: (url: string, method: string) => [number, unk
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const method = init?.method ?? 'GET';
     const text = typeof init?.body === 'string' ? init.body : undefined;
-    calls.push({
-      url,
-      method,
-      body: text === undefined ? undefined : JSON.parse(text),
-      headers: Object.fromEntries(new Headers(init?.headers).entries()),
-    });
-    const [status, body] = handler(url, method);
-    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    const body = text === undefined ? undefined : (JSON.parse(text) as unknown);
+    calls.push({ url, method, body, headers: Object.fromEntries(new Headers(init?.headers).entries()) });
+    const [status, answer] = handler(url, method, body);
+    if (answer instanceof Uint8Array) {
+      return new Response(answer as Uint8Array<ArrayBuffer>, { status, headers: { 'content-type': 'application/octet-stream' } });
+    }
+    return new Response(JSON.stringify(answer), { status, headers: { 'content-type': 'application/json' } });
   };
   return { calls, restore: () => (window.fetch = original) };
 }

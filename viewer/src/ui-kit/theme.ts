@@ -132,3 +132,40 @@ export const pageStyles = css`
     font-size: 1.25rem;
   }
 `;
+
+/**
+ * The signed-in pages' layout (technician console, auditor console): a wrapping header with who is
+ * signed in, a centred main column (width set by `--wl-main-width`), headings and card sections.
+ */
+export const consoleStyles = css`
+  header {
+    flex-wrap: wrap;
+    gap: 0.75rem 1.5rem;
+  }
+  .who {
+    flex: 1 1 auto;
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
+  main {
+    max-width: var(--wl-main-width, 60rem);
+    margin: 0 auto;
+    padding: 1.5rem;
+  }
+  h1 {
+    margin: 0 0 1rem;
+    font-size: 1.75rem;
+    overflow-wrap: anywhere;
+  }
+  h2 {
+    margin: 0 0 0.75rem;
+    font-size: 1.25rem;
+  }
+  section {
+    margin-bottom: 1.5rem;
+    padding: 1.25rem 1.5rem;
+    background: var(--wl-surface);
+    border: 1px solid var(--wl-border);
+    border-radius: 12px;
+  }
+`;

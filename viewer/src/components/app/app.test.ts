@@ -7,7 +7,7 @@ import type { App } from './app.ts';
 const ME = { id: 'user-0001', username: 'tanaka', name: 'Tanaka Ichiro', organisation: 'Vendor KK', role: 'vendor' };
 
 function view(el: App): string | undefined {
-  return el.shadowRoot!.querySelector('wl-login, wl-console, wl-totp-enrol')?.localName;
+  return el.shadowRoot!.querySelector('wl-login, wl-console, wl-totp-enrol, wl-audit-console')?.localName;
 }
 
 describe('wl-app', () => {
@@ -75,5 +75,29 @@ describe('wl-app', () => {
       new CustomEvent('wl-signed-in', { detail: { user: ME, next: 'enrol_totp' } }),
     );
     await waitUntil(() => view(el) === 'wl-totp-enrol');
+  });
+
+  it('ROLE3: an auditor gets the recording console and no /tech socket', async () => {
+    const auditor = { ...ME, id: 'user-audit-01', role: 'auditor' };
+    restore = stubFetch((url) => {
+      if (url === '/api/me') return [200, { ok: true, data: auditor }];
+      if (url === '/api/auditor/keys') return [200, { ok: true, data: { keys: [] } }];
+      return [200, { ok: true, data: { recordings: [], total: 0, limit: 50, offset: 0, facets: { hosts: [], technicians: [], organisations: [] } } }];
+    }).restore;
+    let sockets = 0;
+    const el = await fixture<App>(html`<wl-app .connectSocket=${() => (sockets++, new FakeSocket())}></wl-app>`);
+    await waitUntil(() => view(el) === 'wl-audit-console');
+    expect(sockets).to.equal(0);
+    expect(el.shadowRoot!.querySelector('wl-audit-console')!.me).to.deep.equal(auditor);
+  });
+
+  it('an auditor whose sign-in the broker no longer accepts goes back to sign-in', async () => {
+    restore = stubFetch((url) =>
+      url === '/api/me'
+        ? [200, { ok: true, data: { ...ME, role: 'auditor' } }]
+        : [401, { ok: false, error: { code: 'unauthenticated', message: 'x' } }],
+    ).restore;
+    const el = await fixture<App>(html`<wl-app .connectSocket=${() => new FakeSocket()}></wl-app>`);
+    await waitUntil(() => view(el) === 'wl-login');
   });
 });

@@ -7,6 +7,7 @@ import { TechClient, type TechSocket } from '../../api/TechClient.ts';
 import { theme } from '../../ui-kit/theme.ts';
 import type { SignedInEvent } from '../login/login.ts';
 import type { TotpEnrolledEvent } from '../totp-enrol/totp-enrol.ts';
+import '../audit-console/audit-console.ts';
 import '../console/console.ts';
 import '../login/login.ts';
 import '../totp-enrol/totp-enrol.ts';
@@ -15,7 +16,8 @@ import '../totp-enrol/totp-enrol.ts';
  * `<wl-app>`: the technician viewer's root. Asks the broker who is signed
  * in, shows the sign-in form, the TOTP enrolment of a first sign-in, or the
  * console, and owns the `/tech` socket for as long as the technician is
- * signed in.
+ * signed in. Auditors get the recording console instead and no socket: they
+ * see nothing live (SPEC ROLE3), so `/tech` has no event for them.
  */
 export class App extends LitElement {
   static override properties = {
@@ -38,7 +40,7 @@ export class App extends LitElement {
 
   /** Opens the broker socket; tests replace it with a fake. */
   connectSocket: () => TechSocket = connectTech;
-  private view: 'loading' | 'login' | 'enrol' | 'console' = 'loading';
+  private view: 'loading' | 'login' | 'enrol' | 'console' | 'audit' = 'loading';
   private me: Me | undefined = undefined;
   private notice: ErrorCode | undefined = undefined;
   private client: TechClient | undefined;
@@ -75,6 +77,12 @@ export class App extends LitElement {
         ></wl-totp-enrol>`;
       case 'console':
         return html`<wl-console .me=${this.me} .client=${this.client} @wl-sign-out=${this.onSignOut}></wl-console>`;
+      case 'audit':
+        return html`<wl-audit-console
+          .me=${this.me}
+          @wl-sign-out=${this.onSignOut}
+          @wl-signed-out=${this.onEnrolRefused}
+        ></wl-audit-console>`;
       default: {
         const unreachable: never = this.view;
         return unreachable;
@@ -98,6 +106,13 @@ export class App extends LitElement {
 
   private signIn(user: Me): void {
     this.client?.close();
+    this.client = undefined;
+    if (user.role === 'auditor') {
+      this.me = user;
+      this.notice = undefined;
+      this.view = 'audit';
+      return;
+    }
     const client = new TechClient(this.connectSocket());
     client.on('refused', (code) => this.signedOut(code));
     this.client = client;
@@ -127,6 +142,7 @@ export class App extends LitElement {
     this.signIn(e.detail);
   }
 
+  /** The broker no longer accepts the sign-in (enrolment or the audit console found out). */
   private onEnrolRefused(e: CustomEvent<ErrorCode>): void {
     this.signedOut(e.detail);
   }

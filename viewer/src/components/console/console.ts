@@ -3,7 +3,7 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { HostSummary, Me } from '@wardlink/protocol';
 import type { TechClient } from '../../api/TechClient.ts';
 import { ViewerSession, type ViewerSessionLike } from '../../session/ViewerSession.ts';
-import { pageStyles, theme } from '../../ui-kit/theme.ts';
+import { consoleStyles, pageStyles, theme } from '../../ui-kit/theme.ts';
 import type { ConnectEvent } from '../connect-form/connect-form.ts';
 import '../connect-form/connect-form.ts';
 import '../host-list/host-list.ts';
@@ -39,36 +39,8 @@ export class Console extends LitElement {
   static override styles = [
     theme,
     pageStyles,
+    consoleStyles,
     css`
-      header {
-        flex-wrap: wrap;
-        gap: 0.75rem 1.5rem;
-      }
-      .who {
-        flex: 1 1 auto;
-        margin: 0;
-        overflow-wrap: anywhere;
-      }
-      main {
-        max-width: 60rem;
-        margin: 0 auto;
-        padding: 1.5rem;
-      }
-      h1 {
-        margin: 0 0 1rem;
-        font-size: 1.75rem;
-      }
-      h2 {
-        margin: 0 0 0.75rem;
-        font-size: 1.25rem;
-      }
-      section {
-        margin-bottom: 1.5rem;
-        padding: 1.25rem 1.5rem;
-        background: var(--wl-surface);
-        border: 1px solid var(--wl-border);
-        border-radius: 12px;
-      }
       .lead {
         margin: 0 0 1rem;
         color: var(--wl-muted);

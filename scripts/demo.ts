@@ -4,6 +4,7 @@
 import { startAgent } from '../test/support/agent.ts';
 import { startBroker } from '../test/support/broker.ts';
 import { run } from '../test/support/processes.ts';
+import { setUpRecording } from '../test/support/recording.ts';
 import { requestHelp } from '../test/support/ward.ts';
 import { startXDisplay } from '../test/support/xdisplay.ts';
 
@@ -13,7 +14,13 @@ x.spawn('xterm', ['-geometry', '90x26+40+40', '-title', 'Ward 3 terminal']);
 x.spawn('xterm', ['-geometry', '60x14-30-30', '-title', 'System monitor', '-e', 'top']);
 const broker = await startBroker({ env: { WARDLINK_LOG_LEVEL: 'info' } });
 const user = await broker.addUser({ username: 'demo', name: 'Demo Technician', org: 'Demo Vendor KK' });
-const agent = await startAgent({ broker, display: x.display, name: 'Demo ward PC' });
+// Sessions are recorded (the default). The demo is its own hospital admin: it makes the admin policy
+// key and a first approved auditor key held by this script, so sessions can start at once; keys that
+// auditors register in their browser are approved as they arrive, and later recordings are theirs too.
+const recording = await setUpRecording(broker);
+const auditor = await broker.addUser({ username: 'auditor', role: 'auditor', name: 'Demo Auditor', org: 'Audit Office' });
+const approver = setInterval(() => void approvePendingKeys(), 2000);
+const agent = await startAgent({ broker, display: x.display, name: 'Demo ward PC', recording });
 const { code, pin } = await requestHelp(agent);
 
 process.stdout.write(`
@@ -27,12 +34,28 @@ wardlink demo is running.
   PIN:                ${pin.slice(0, 4)} ${pin.slice(4)}   (shown only on the ward user's page; 3 wrong tries void it)
   Ward user's page:   ${agent.uiUrl}   (open it to allow the session; "Get help" there makes a new code and PIN)
 
+  Auditor:            ${auditor.username} / ${auditor.password}, TOTP key ${auditor.totpSecret ?? ''}
+                      Sign in, make your recording key; this demo approves it within seconds. Sessions
+                      recorded after that can be replayed in the browser (earlier ones are sealed to
+                      the demo's own key only).
+
 Press Ctrl-C to stop.
 `);
 
+async function approvePendingKeys(): Promise<void> {
+  try {
+    const pending = [...(await broker.cli(['policy', 'keys'])).matchAll(/^(\S+)\s+pending\b/gm)].map((m) => m[1]!);
+    if (pending.length) await broker.cli(['policy', 'approve', ...pending, '--key', recording.adminKeyFile]);
+  } catch (err) {
+    process.stderr.write(`could not approve auditor keys: ${(err as Error).message}\n`);
+  }
+}
+
 const stop = async (): Promise<void> => {
+  clearInterval(approver);
   await agent.stop();
   await broker.stop();
+  recording.remove();
   await x.stop();
   process.exit(0);
 };

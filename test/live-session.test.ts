@@ -10,12 +10,14 @@ import { launchBrowser, signInPage } from './support/browser.ts';
 import { startBroker, type TestBroker } from './support/broker.ts';
 import { blockGrid, grabVideoFrame, gridDistance, gridSpread, pagePointForHostPixel } from './support/frames.ts';
 import { run, tempDir } from './support/processes.ts';
+import { setUpRecording, type RecordingSetup } from './support/recording.ts';
 import { startXDisplay, type XDisplay } from './support/xdisplay.ts';
 
 describe('live remote-control session (SES1-SES7, PIN1, CON1-CON2, INP1-INP4)', () => {
   let x: XDisplay;
   let broker: TestBroker;
   let agent: TestAgent;
+  let recording: RecordingSetup;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let ward: Page;
   let tech: Page;
@@ -26,7 +28,9 @@ describe('live remote-control session (SES1-SES7, PIN1, CON1-CON2, INP1-INP4)', 
     await run('xsetroot', ['-solid', '#2a6f3a'], { env: x.env });
     x.spawn('xterm', ['-geometry', '70x20+60+50', '-bg', '#f4f0e0', '-fg', '#102030', '-e', 'sh']);
     broker = await startBroker();
-    agent = await startAgent({ broker, display: x.display, name: 'Ward 3 PC' });
+    // Recorded, as every session is by default (issue 4).
+    recording = await setUpRecording(broker);
+    agent = await startAgent({ broker, display: x.display, name: 'Ward 3 PC', recording });
     browser = await launchBrowser();
     ward = await browser.context.newPage();
     tech = await browser.context.newPage();
@@ -36,6 +40,7 @@ describe('live remote-control session (SES1-SES7, PIN1, CON1-CON2, INP1-INP4)', 
     await browser?.close();
     await agent?.stop();
     await broker?.stop();
+    recording?.remove();
     await x?.stop();
     work.remove();
   });
@@ -61,6 +66,7 @@ describe('live remote-control session (SES1-SES7, PIN1, CON1-CON2, INP1-INP4)', 
     await prompt.waitFor();
     await prompt.getByText('Sato Ken').waitFor();
     await prompt.getByText('Lab Vendor KK').waitFor();
+    await prompt.getByText('This session will be recorded.').waitFor();
     assert.equal(await prompt.getByRole('checkbox', { name: 'See your screen' }).isChecked(), true);
     assert.equal(await prompt.getByRole('checkbox', { name: 'Use your mouse and keyboard' }).isChecked(), true);
     await prompt.getByRole('button', { name: 'Allow' }).click();

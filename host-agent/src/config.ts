@@ -26,6 +26,8 @@ export interface AgentConfig {
   fps: number;
   /** Accept sessions without asking the ward user (an administrator's choice for unattended PCs, CON3). */
   unattended: boolean;
+  /** Record every session (mandatory, the default); false only by an administrator's choice (`--recording off`). */
+  recording: boolean;
   /** The hospital admin's Ed25519 public key (raw) that signs recording policies (POL4). */
   policyKey?: Uint8Array;
   /** Networks a technician may connect from on a direct (not relayed) path (ACL on the host). */
@@ -36,9 +38,9 @@ export interface AgentConfig {
 /**
  * Builds the configuration from flags (`--broker`, `--ca`, `--data-dir`,
  * `--name`, `--enroll`, `--display`, `--ui-port`, `--fps`, `--unattended yes|no`, `--allow-peers
- * <cidr,...>`, `--policy-key <key>`) over environment
+ * <cidr,...>`, `--policy-key <key>`, `--recording on|off`) over environment
  * variables (`WARDLINK_BROKER_URL`, `WARDLINK_CA_FILE`, `WARDLINK_AGENT_DATA_DIR`,
- * `WARDLINK_HOST_NAME`, `WARDLINK_ENROLL_TOKEN`, `DISPLAY`, `WARDLINK_UI_PORT`, `WARDLINK_UNATTENDED`, `WARDLINK_ALLOW_PEERS`, `WARDLINK_POLICY_KEY`,
+ * `WARDLINK_HOST_NAME`, `WARDLINK_ENROLL_TOKEN`, `DISPLAY`, `WARDLINK_UI_PORT`, `WARDLINK_UNATTENDED`, `WARDLINK_ALLOW_PEERS`, `WARDLINK_POLICY_KEY`, `WARDLINK_RECORDING`,
  * `WARDLINK_LOG_LEVEL`) over defaults.
  */
 export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): AgentConfig {
@@ -68,6 +70,8 @@ export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Nod
       throw new Error(`--allow-peers: ${(err as Error).message}`);
     }
   }
+  const recordingText = flags['recording'] ?? env['WARDLINK_RECORDING'] ?? 'on';
+  if (!['on', 'off'].includes(recordingText)) throw new Error('--recording must be on or off.');
   const policyKeyText = flags['policy-key'] ?? env['WARDLINK_POLICY_KEY'];
   if (policyKeyText !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(policyKeyText)) {
     throw new Error('--policy-key must be the 43-character key printed by `wardlink policy keygen`.');
@@ -86,6 +90,7 @@ export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Nod
     uiDir: resolve(import.meta.dirname, '..', 'dist', 'ui'),
     fps,
     unattended: ['yes', 'true', '1'].includes(unattendedText),
+    recording: recordingText === 'on',
     allowedPeers,
     ...(policyKeyText ? { policyKey: new Uint8Array(Buffer.from(policyKeyText, 'base64url')) } : {}),
     logLevel: flags['log-level'] ?? env['WARDLINK_LOG_LEVEL'] ?? 'info',

@@ -73,5 +73,9 @@ export const HostMessage = v.variant('type', [
   v.strictObject({ type: v.literal('consent:pending') }),
   /** The session may start with these permissions (CON2); the host enforces them. */
   v.strictObject({ type: v.literal('consent:granted'), permissions: Permissions }),
+  /** The session recording stopped: the host sends no video and refuses input until it resumes. */
+  v.strictObject({ type: v.literal('recording:frozen') }),
+  /** The recording runs again; video and input resume. */
+  v.strictObject({ type: v.literal('recording:resumed') }),
 ]);
 export type HostMessage = v.InferOutput<typeof HostMessage>;

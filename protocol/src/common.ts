@@ -87,6 +87,8 @@ export const EndReason = v.picklist([
   'declined',
   /** A peer broke the protocol in a way only tampering explains (replay, renegotiation, certificate mismatch). PIN6. */
   'tampered',
+  /** The session could not be recorded (no recording policy, or the recorder failed and did not come back). SREC2, SREC5. */
+  'recording_failed',
 ]);
 export type EndReason = v.InferOutput<typeof EndReason>;
 

@@ -54,6 +54,8 @@ export const WardState = v.object({
   permissions: v.optional(Permissions),
   /** Whether this session is recorded (shown at consent and in the live banner). */
   recording: v.optional(v.boolean()),
+  /** The recorder stopped: no video and no input until it records again (or the session ends). */
+  frozen: v.optional(v.boolean()),
   /** An administrator configured this PC to accept sessions without asking (CON3). */
   unattended: v.optional(v.boolean()),
   /** When the PIN was locked (milliseconds since the epoch), in the `locked` phase. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { TestBroker } from './broker.ts';
 import { startProcess, tempDir, tsxArgs, type Proc } from './processes.ts';
+import type { RecordingSetup } from './recording.ts';
 import { wardStateAt } from './ward.ts';
 
 /** A real host agent process on an X display. */
@@ -21,6 +22,12 @@ export async function startAgent(options: {
   dataDir?: string;
   /** Extra environment, e.g. `WARDLINK_UNATTENDED: 'yes'`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Record sessions under this policy (test/support/recording.ts), as the agent does by default.
+   * Without it the agent runs `--recording off`, so tests about other things do not pay for an
+   * encoder on the shared 2-core machine.
+   */
+  recording?: RecordingSetup;
 }): Promise<TestAgent> {
   const dir = options.dataDir ? { path: options.dataDir, remove: () => undefined } : tempDir('agent');
   const token = options.token ?? (await options.broker.enrollToken());
@@ -34,6 +41,7 @@ export async function startAgent(options: {
       '--enroll', token,
       '--ui-port', '0',
       '--display', options.display,
+      ...(options.recording ? ['--policy-key', options.recording.policyKey] : ['--recording', 'off']),
     ]),
     { env: { DISPLAY: options.display, WARDLINK_LOG_LEVEL: 'warn', ...options.env } },
   );

@@ -33,7 +33,12 @@ export interface HostPeerOptions {
   onEndRequested: () => void;
   /** The connection failed or closed from the other side. */
   onFailed: (reason: string) => void;
+  /** Input that was permitted and applied, for the recording's timeline. */
+  onInput?: (message: InputMessage) => void;
 }
+
+/** Viewer messages that drive the host's mouse and keyboard. */
+export type InputMessage = Extract<ViewerMessage, { type: `input:${string}` }>;
 
 /** Bad messages tolerated per session before the host ends it. */
 const MAX_BAD_MESSAGES = 200;
@@ -56,6 +61,7 @@ export class HostPeer {
   private granted: ReadonlySet<Permission> | undefined;
   private readonly outbox: HostMessage[] = [];
   private badMessages = 0;
+  private frozen = false;
   private closed = false;
 
   constructor(options: HostPeerOptions) {
@@ -111,6 +117,18 @@ export class HostPeer {
     }
   }
 
+  /**
+   * While the recording is stopped no frame is sent and every input is refused (mandatory
+   * recording); the viewer is told either way.
+   */
+  setFrozen(frozen: boolean): void {
+    if (this.frozen === frozen || this.closed) return;
+    this.frozen = frozen;
+    // Keys or buttons held when input stops would stay held on the PC.
+    if (frozen) void this.options.input.releaseAll().catch(() => undefined);
+    this.send({ type: frozen ? 'recording:frozen' : 'recording:resumed' });
+  }
+
   private readonly onConnectionState = (): void => {
     const state = this.pc.connectionState;
     this.options.log.debug({ state }, 'peer connection state');
@@ -142,7 +160,7 @@ export class HostPeer {
     try {
       await this.options.capture.start(
         (frame) => {
-          if (!this.closed) this.source.onFrame(frame);
+          if (!this.closed && !this.frozen) this.source.onFrame(frame);
         },
         (err) => {
           this.options.log.error({ err: err.message }, 'screen capture failed');
@@ -187,8 +205,13 @@ export class HostPeer {
           if (++this.badMessages > MAX_BAD_MESSAGES) this.options.onFailed('too many refused messages');
           return;
         }
+        if (this.frozen) {
+          this.send({ type: 'error', code: ErrorCode.FORBIDDEN, message: 'Paused while the recording is stopped.' });
+          return;
+        }
         try {
           await this.options.input.apply(message);
+          this.options.onInput?.(message);
         } catch (err) {
           const code = (err as { code?: string }).code === 'unsupported_key' ? ErrorCode.BAD_MESSAGE : ErrorCode.INTERNAL;
           this.send({ type: 'error', code, message: code === ErrorCode.BAD_MESSAGE ? 'Unsupported key.' : 'Input failed.' });

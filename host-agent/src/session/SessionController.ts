@@ -12,15 +12,19 @@ import {
   type ConsentDecision,
   type EndReason,
   type HostPending,
+  type HostPolicy,
   type HostReport,
   type IceConfig,
   type Permission,
   type TechnicianInfo,
   type WardState,
 } from '@wardlink/protocol';
+import type { HostSigner } from '@wardlink/recordings';
 import type { BrokerClient } from '../broker/BrokerClient.ts';
 import { AgentError } from '../errors.ts';
 import type { InputInjector, ScreenCapture } from '../platform/types.ts';
+import type { ScreenRecorderEncoderEvents } from '../recording/encoder/index.ts';
+import { SessionRecorder, type RecorderEncoder, type RecordingSink } from '../recording/SessionRecorder.ts';
 import { HostPeer } from './HostPeer.ts';
 import type { PinGate } from './PinGate.ts';
 
@@ -46,11 +50,23 @@ export interface SessionControllerOptions {
   unattended?: boolean;
   /** Networks a technician may connect from on a direct path; relayed paths are the broker's to check. */
   allowedPeers?: readonly string[];
-  /** Whether sessions are recorded: shown at consent and in the live banner. */
-  recording?: boolean;
+  /**
+   * Records every session (mandatory: no recording, no session); shown at consent and in the
+   * live banner. Undefined: sessions are not recorded (an administrator's choice, `--recording off`).
+   */
+  recording?: SessionRecording;
   log: Logger;
   /** For tests: milliseconds to wait for M3. */
   confirmTimeoutMs?: number;
+}
+
+/** What recording a session takes: the policy in force, the device key, the spool, an encoder. */
+export interface SessionRecording {
+  /** The recording policy in force (RecordingPolicy.current); rejects when there is none. */
+  policy: () => Promise<HostPolicy>;
+  signer: HostSigner;
+  sink: RecordingSink;
+  newEncoder: (events: ScreenRecorderEncoderEvents) => RecorderEncoder;
 }
 
 /** The handshake state between M2 and M3, and what it was bound to. */
@@ -75,6 +91,11 @@ interface Current {
   peerVerified?: boolean;
   /** What the ward user granted (or, unattended, the request). */
   granted?: Permission[];
+  /** This session's recording, from key confirmation on; `recorderReady` once it records. */
+  recorder?: SessionRecorder;
+  recorderReady?: boolean;
+  /** Permissions were handed to the peer. */
+  started?: boolean;
   expiryTimer?: NodeJS.Timeout;
   confirmTimer?: NodeJS.Timeout;
   consentTimer?: NodeJS.Timeout;
@@ -93,6 +114,7 @@ export class SessionController {
   private current: Current | undefined;
   private readonly listeners = new Set<(state: WardState) => void>();
   private readonly unsubscribe: Array<() => void>;
+  private readonly endings = new Set<Promise<void>>();
 
   constructor(options: SessionControllerOptions) {
     this.options = options;
@@ -154,6 +176,7 @@ export class SessionController {
       throw new AgentError('bad_state', 'There is no request to answer.');
     }
     if (!decision.accept) {
+      current.recorder?.event('consent', { decision: 'declined' });
       this.report(current, 'consent_declined');
       current.peer?.send({ type: 'session:ended', reason: 'declined' });
       this.finish('declined', true);
@@ -165,6 +188,7 @@ export class SessionController {
     }
     if (granted.length === 0) throw new AgentError('bad_request', 'Allow at least one thing, or decline.');
     clearTimeout(current.consentTimer);
+    current.recorder?.event('consent', { decision: 'allowed', permissions: granted });
     this.report(current, 'consent_given', granted);
     this.startGranted(current, granted);
     return this.state;
@@ -240,6 +264,7 @@ export class SessionController {
       input: this.options.input,
       log,
       onConnected: () => void this.verifyPeer(current),
+      onInput: (message) => current.recorder?.input(message),
       onLive: () => {
         log.info('session live');
         if (this.current === current) this.update({ state: 'live' });
@@ -302,7 +327,9 @@ export class SessionController {
     handshake.confirmed = true;
     this.options.gate.confirmAttempt();
     const requested = current.requested ?? [];
+    this.startRecorder(current);
     if (this.options.unattended) {
+      current.recorder?.event('consent', { decision: 'unattended', permissions: requested });
       this.report(current, 'consent_skipped_unattended', requested);
       this.startGranted(current, requested);
       return;
@@ -343,7 +370,7 @@ export class SessionController {
       return;
     }
     current.peerVerified = true;
-    if (current.granted) await peer.grant(current.granted);
+    await this.grantWhenReady(current);
   }
 
   /** Consent given (or unattended): starts streaming once the peer is verified. */
@@ -355,7 +382,83 @@ export class SessionController {
       technician: this.wardTechnician(current),
       permissions: granted,
     });
-    if (current.peerVerified) void current.peer?.grant(granted);
+    void this.grantWhenReady(current);
+  }
+
+  /**
+   * Hands the permissions to the peer once everything holds: consent, the verified peer, and (when
+   * sessions are recorded) a running recorder. Never unrecorded.
+   */
+  private async grantWhenReady(current: Current): Promise<void> {
+    if (current.started || !current.granted || !current.peerVerified) return;
+    if (this.options.recording && !current.recorderReady) return;
+    current.started = true;
+    await current.peer?.grant(current.granted);
+  }
+
+  /**
+   * Starts this session's recording as soon as the PIN is confirmed, so that it also shows the
+   * consent prompt being answered. If it cannot start, the session ends (`recording_failed`).
+   */
+  private startRecorder(current: Current): void {
+    const recording = this.options.recording;
+    const technician = current.technician;
+    const sessionId = current.sessionId;
+    const hostId = this.options.broker.id;
+    if (!recording || !technician || !sessionId || !hostId) return;
+    const log = this.options.log.child({ sessionId });
+    const failed = (reason: string) => {
+      if (this.current !== current) return;
+      log.error({ reason }, 'session ended: it cannot be recorded');
+      current.peer?.send({ type: 'session:ended', reason: 'recording_failed' });
+      this.finish('recording_failed', true);
+    };
+    const recorder = new SessionRecorder({
+      info: { sessionId, hostId, technician },
+      policy: recording.policy,
+      signer: recording.signer,
+      sink: recording.sink,
+      newEncoder: recording.newEncoder,
+      log,
+      events: {
+        onFrozen: () => {
+          if (this.current !== current) return;
+          current.peer?.setFrozen(true);
+          this.update({ frozen: true });
+        },
+        onResumed: () => {
+          if (this.current !== current) return;
+          current.peer?.setFrozen(false);
+          this.update({ frozen: false });
+        },
+        onFailed: failed,
+      },
+    });
+    current.recorder = recorder;
+    recorder.event('session:start', {
+      technician: { id: technician.id, name: technician.name, organisation: technician.organisation },
+      from: current.from ?? '',
+      permissions: current.requested ?? [],
+    });
+    recorder.start().then(
+      () => {
+        if (this.current !== current) return;
+        current.recorderReady = true;
+        void this.grantWhenReady(current);
+      },
+      (err: unknown) => failed(err instanceof Error ? err.message : String(err)),
+    );
+  }
+
+  /** Keeps a recording's ending in view until it is spooled ({@link drain}). */
+  private track(ending: Promise<void>): void {
+    this.endings.add(ending);
+    void ending.finally(() => this.endings.delete(ending));
+  }
+
+  /** Resolves once every ended session's recording is sealed and spooled (for an orderly shutdown). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.endings]);
   }
 
   /**
@@ -470,6 +573,7 @@ export class SessionController {
     clearTimeout(current.confirmTimer);
     clearTimeout(current.consentTimer);
     current.peer?.close();
+    if (current.recorder) this.track(current.recorder.finish(reason));
     if (notifyBroker) void this.options.broker.endSession(current.sessionId, reason).catch(() => undefined);
     this.options.log.info({ reason }, 'session ended');
     const { gate } = this.options;
@@ -484,7 +588,7 @@ export class SessionController {
     return {
       hostName: this.options.hostName,
       broker: (this.state as WardState | undefined)?.broker ?? (this.options.broker.online ? 'online' : 'offline'),
-      recording: this.options.recording ?? false,
+      recording: this.options.recording !== undefined,
       unattended: this.options.unattended ?? false,
     };
   }

@@ -86,4 +86,6 @@ export const templates = {
   'ward.reason.pin_locked': 'PIN の誤入力が多すぎました',
   'ward.reason.declined': 'あなたが拒否',
   'ward.reason.tampered': '接続を確認できなかったため、安全のために停止',
+  'ward.live.frozen': '一時停止中: 録画が止まったため、録画が再開するまで技術者はこの PC を見ることも操作することもできません。',
+  'ward.reason.recording_failed': 'セッションを録画できなかったため停止',
 };

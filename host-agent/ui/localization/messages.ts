@@ -24,6 +24,8 @@ export function endReasonText(reason: EndReason): string {
       return msg('you declined the session.', { id: 'ward.reason.declined' });
     case 'tampered':
       return msg('the connection could not be verified and was stopped for safety.', { id: 'ward.reason.tampered' });
+    case 'recording_failed':
+      return msg('the session could not be recorded, so it was stopped.', { id: 'ward.reason.recording_failed' });
     default: {
       const unreachable: never = reason;
       return unreachable;

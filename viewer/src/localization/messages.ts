@@ -85,6 +85,8 @@ export function endReasonText(reason: EndReason): string {
       return msg('the ward user declined the session', { id: 'reason.declined' });
     case 'tampered':
       return msg('the connection could not be verified; ask the ward user for a new PIN and try again', { id: 'reason.tampered' });
+    case 'recording_failed':
+      return msg('the session could not be recorded, so it was stopped', { id: 'reason.recording_failed' });
     default: {
       const unreachable: never = reason;
       return unreachable;

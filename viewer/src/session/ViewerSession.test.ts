@@ -154,6 +154,17 @@ describe('ViewerSession', () => {
     session.close();
   });
 
+  it('shows the session frozen while the host recorder is stopped, and live again when it resumes', async () => {
+    const socket = broker();
+    const { session, states } = makeSession(socket);
+    const pc = await connected(socket, session);
+    pc.channels[0]!.receive(JSON.stringify({ type: 'recording:frozen' }));
+    expect(states.at(-1)).to.deep.equal({ phase: 'connected', host: HOST, permissions: ['view', 'control'], frozen: true });
+    pc.channels[0]!.receive(JSON.stringify({ type: 'recording:resumed' }));
+    expect(states.at(-1)).to.deep.equal({ phase: 'connected', host: HOST, permissions: ['view', 'control'], frozen: false });
+    session.close();
+  });
+
   it('fails closed on a wrong PIN: no answer applied, no M3, the broker told (PIN3, PIN4)', async () => {
     const socket = broker();
     const { session, states } = makeSession(socket);

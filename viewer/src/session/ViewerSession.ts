@@ -59,7 +59,8 @@ export type ViewerSessionState =
   | { phase: 'connecting'; host: SessionHost }
   /** The PIN handshake succeeded; the ward user is being asked to accept (CON1). */
   | { phase: 'consent'; host: SessionHost }
-  | { phase: 'connected'; host: SessionHost; permissions: Permission[] }
+  /** `frozen`: the host's recorder stopped, so no video and no input until it records again. */
+  | { phase: 'connected'; host: SessionHost; permissions: Permission[]; frozen?: boolean }
   | { phase: 'ended'; host: SessionHost | undefined; reason: EndReason }
   | { phase: 'failed'; host: SessionHost | undefined; error: WireError };
 
@@ -410,6 +411,12 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
       case 'consent:granted':
         if (this.host && (this.current.phase === 'connecting' || this.current.phase === 'consent')) {
           this.setState({ phase: 'connected', host: this.host, permissions: message.permissions });
+        }
+        break;
+      case 'recording:frozen':
+      case 'recording:resumed':
+        if (this.current.phase === 'connected') {
+          this.setState({ ...this.current, frozen: message.type === 'recording:frozen' });
         }
         break;
       default: {

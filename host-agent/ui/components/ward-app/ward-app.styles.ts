@@ -74,6 +74,11 @@ export const wardAppStyles = css`
     margin-right: 0.5rem;
     color: var(--wl-danger);
   }
+  .frozen {
+    font-weight: 700;
+    border-left: 4px solid var(--wl-danger);
+    padding-left: 0.5rem;
+  }
   .unattended {
     font-style: italic;
   }

@@ -292,6 +292,18 @@ describe('wl-ward-app', () => {
       expect(say(banner)).to.contain('This PC accepts support sessions without asking (set by your administrator).');
     });
 
+    it('tells the ward user at once when the recording stopped and the session is paused', async () => {
+      const { el, api } = await page({ ...live, recording: true });
+      const banner = byRole(el.shadowRoot!, 'region');
+      expect(say(banner)).to.contain('This session will be recorded.');
+      expect(say(banner)).not.to.contain('Paused');
+      await push(el, api, { ...live, recording: true, frozen: true });
+      const alert = byRole(byRole(el.shadowRoot!, 'region'), 'alert');
+      expect(say(alert)).to.contain('Paused: the recording stopped');
+      await push(el, api, { ...live, recording: true, frozen: false });
+      expect(say(byRole(el.shadowRoot!, 'region'))).not.to.contain('Paused');
+    });
+
     it('keeps the End session button, and its focus, from waiting to live', async () => {
       const { el, api } = await page(waiting);
       const end = byRole(el.shadowRoot!, 'button', 'End session');

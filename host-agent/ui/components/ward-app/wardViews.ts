@@ -68,6 +68,13 @@ export function liveDetails(s: WardState) {
     ${s.recording === undefined
       ? nothing
       : html`<p class=${s.recording ? 'recording on' : 'recording'}>${recordingText(s.recording)}</p>`}
+    ${s.frozen
+      ? html`<p class="frozen" role="alert">
+          ${msg('Paused: the recording stopped, so the technician cannot see or use this PC until it records again.', {
+            id: 'ward.live.frozen',
+          })}
+        </p>`
+      : nothing}
     ${s.unattended
       ? html`<p class="unattended">
           ${msg('This PC accepts support sessions without asking (set by your administrator).', {

@@ -140,6 +140,11 @@ export class RemoteScreen extends LitElement {
       case 'consent':
         return msg('PIN accepted. Waiting for the ward user to allow the session…', { id: 'screen.consent' });
       case 'connected':
+        if (state.frozen) {
+          return msg('Paused: the session recording stopped. Screen and control resume when it records again.', {
+            id: 'screen.frozen',
+          });
+        }
         return state.permissions.includes('control')
           ? msg(str`Connected to ${state.host.name}`, { id: 'screen.connected' })
           : msg(str`Connected to ${state.host.name} (view only)`, { id: 'screen.connectedViewOnly' });

@@ -1,0 +1,180 @@
+// The session recorder with a scripted encoder (the real one is tested in encoder/ and end to end in
+// test/recording-session.test.ts): what reaches the spool is a recording that verifies and decrypts,
+// and a failing encoder freezes the session, is replaced, or ends it.
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { pino } from 'pino';
+import type { HostPolicy, RecordingPart } from '@wardlink/protocol';
+import { generateAuditorKeyPair, openRecording, toBase64Url, verifyRecording, type AuditorKeyPair } from '@wardlink/recordings';
+import { RecorderError, type RecordingSegment, type ScreenRecorderEncoderEvents } from './encoder/index.ts';
+import { SessionRecorder, type RecorderEncoder } from './SessionRecorder.ts';
+
+const log = pino({ level: 'silent' });
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** An encoder whose segments and failures the test decides. */
+class ScriptedEncoder implements RecorderEncoder {
+  readonly pids: number[] = [];
+  closed = false;
+  constructor(
+    readonly events: ScreenRecorderEncoderEvents,
+    private readonly startResult: 'ok' | 'fail',
+  ) {}
+  start() {
+    return this.startResult === 'ok'
+      ? Promise.resolve({ codec: 'av01.0.04M.08', width: 64, height: 48 })
+      : Promise.reject(RecorderError.captureFailed('no display'));
+  }
+  close() {
+    this.closed = true;
+    return Promise.resolve();
+  }
+  segment(startMs: number, endMs: number, frameTimes: number[]): void {
+    const segment: RecordingSegment = {
+      startMs,
+      endMs,
+      frames: frameTimes.map((t, i) => ({ t, key: i === 0 && startMs === 0, data: new Uint8Array([1, 2, 3, i]) })),
+    };
+    this.events.onSegment(segment);
+  }
+}
+
+async function fixture(options: { starts?: Array<'ok' | 'fail'>; restarts?: number; policy?: () => Promise<HostPolicy> } = {}) {
+  const device = generateKeyPairSync('ed25519');
+  const hostPublicKey = new Uint8Array(Buffer.from(device.publicKey.export({ format: 'jwk' }).x!, 'base64url'));
+  const auditor: AuditorKeyPair = await generateAuditorKeyPair();
+  const policy: HostPolicy = {
+    format: 'wardlink-policy-1',
+    version: 1,
+    issuedAt: Date.now(),
+    auditors: [{ keyId: auditor.keyId, publicKey: toBase64Url(auditor.rawPublicKey), label: 'Audit office' }],
+  };
+  const parts: Array<{ part: RecordingPart; bytes: Uint8Array }> = [];
+  const began: string[] = [];
+  const encoders: ScriptedEncoder[] = [];
+  const starts = [...(options.starts ?? ['ok', 'ok', 'ok', 'ok'])];
+  const seen = { frozen: 0, resumed: 0, failed: [] as string[] };
+  const recorder = new SessionRecorder({
+    info: { sessionId: 'session-1', hostId: 'host-1', technician: { id: 'tech-1', name: 'Taro', organisation: 'Lab KK' } },
+    policy: options.policy ?? (() => Promise.resolve(policy)),
+    signer: { publicKey: hostPublicKey, sign: (m) => new Uint8Array(sign(null, m, device.privateKey)) },
+    sink: {
+      begin: (recordingId, sessionId) => began.push(`${recordingId}/${sessionId}`),
+      add: (_id, part, bytes) => parts.push({ part, bytes }),
+    },
+    newEncoder: (events) => {
+      const encoder = new ScriptedEncoder(events, starts.shift() ?? 'fail');
+      encoders.push(encoder);
+      return encoder;
+    },
+    events: {
+      onFrozen: () => seen.frozen++,
+      onResumed: () => seen.resumed++,
+      onFailed: (reason) => seen.failed.push(reason),
+    },
+    log,
+    ...(options.restarts !== undefined ? { restarts: options.restarts } : {}),
+  });
+  const stored = () => ({
+    header: parts.find((p) => p.part === 'header')?.bytes,
+    segments: parts.filter((p) => p.part.startsWith('segment-')).map((p) => p.bytes),
+    manifest: parts.find((p) => p.part === 'manifest')?.bytes,
+  });
+  const decrypt = async () => {
+    const { header, segments } = stored();
+    const reader = await openRecording(header!, auditor, { hostPublicKey });
+    return Promise.all(segments.map((s, i) => reader.openSegment(s, i)));
+  };
+  return { recorder, parts, began, encoders, seen, stored, decrypt, hostPublicKey };
+}
+
+describe('SessionRecorder', () => {
+  test('spools header, segments in order and manifest; a segment that came before the header is kept', async () => {
+    const f = await fixture();
+    f.recorder.event('session:start', { technician: 'Taro' });
+    const starting = f.recorder.start();
+    while (f.encoders.length === 0) await sleep(1);
+    // The encoder hands out a segment before start() resolved (a slow first key frame).
+    f.encoders[0]!.segment(0, 5000, [0, 1000]);
+    await starting;
+    f.recorder.input({ type: 'input:text', text: 'hi' });
+    f.encoders[0]!.segment(5000, 10_000, [6000]);
+    f.recorder.event('consent', { decision: 'allowed' });
+    await f.recorder.finish('ended_by_host');
+    assert.equal(f.encoders[0]!.closed, true);
+    assert.deepEqual(
+      f.parts.map((p) => p.part),
+      ['header', 'segment-0', 'segment-1', 'segment-2', 'manifest'],
+    );
+    assert.equal(f.began.length, 1);
+    const { header, segments, manifest } = f.stored();
+    const report = await verifyRecording({ header: header!, segments, manifest: manifest! }, f.hostPublicKey);
+    assert.deepEqual(report.problems, []);
+    assert.equal(report.complete, true);
+    const opened = await f.decrypt();
+    const types = opened.flatMap((s) => s.events.map((e) => e.type));
+    assert.deepEqual(types, ['session:start', 'input:text', 'consent', 'session:end']);
+    const times = opened.flatMap((s) => s.frames.map((fr) => fr.t));
+    assert.deepEqual(
+      times.map((t) => t - times[0]!),
+      [0, 1000, 6000],
+    );
+  });
+
+  test('a failing encoder freezes the session and a new one resumes it on the same clock', async () => {
+    const f = await fixture();
+    await f.recorder.start();
+    f.encoders[0]!.segment(0, 5000, [0]);
+    f.encoders[0]!.events.onError(RecorderError.captureFailed('ffmpeg killed'));
+    assert.equal(f.seen.frozen, 1);
+    for (let i = 0; i < 100 && f.seen.resumed === 0; i++) await sleep(20);
+    assert.equal(f.seen.resumed, 1);
+    assert.equal(f.encoders.length, 2);
+    // The second encoder's clock starts at 0; its segments are moved to the recording's clock.
+    f.encoders[1]!.segment(0, 5000, [0]);
+    await f.recorder.finish('ended_by_technician');
+    const { header, segments, manifest } = f.stored();
+    const report = await verifyRecording({ header: header!, segments, manifest: manifest! }, f.hostPublicKey);
+    assert.deepEqual(report.problems, []);
+    const opened = await f.decrypt();
+    assert.ok(opened[1]!.startMs >= opened[0]!.endMs, 'segments never go back in time');
+    const types = opened.flatMap((s) => s.events.map((e) => e.type));
+    assert.deepEqual(types, ['recording:frozen', 'recording:resumed', 'session:end']);
+    assert.deepEqual(f.seen.failed, []);
+  });
+
+  test('when no encoder comes back the session is given up', async () => {
+    const f = await fixture({ starts: ['ok', 'fail', 'fail'], restarts: 2 });
+    await f.recorder.start();
+    f.encoders[0]!.events.onError(RecorderError.behind('8 frames wait'));
+    for (let i = 0; i < 200 && f.seen.failed.length === 0; i++) await sleep(20);
+    assert.deepEqual(f.seen.failed, ['behind']);
+    assert.equal(f.seen.resumed, 0);
+    await f.recorder.finish('recording_failed');
+    const { header, segments, manifest } = f.stored();
+    const report = await verifyRecording({ header: header!, segments, manifest: manifest! }, f.hostPublicKey);
+    assert.equal(report.complete, true, 'the recording of the frozen session is still closed properly');
+  });
+
+  test('no policy or no encoder: start() rejects and nothing is spooled or left running', async () => {
+    const noPolicy = await fixture({ policy: () => Promise.reject(new Error('no policy')) });
+    await assert.rejects(noPolicy.recorder.start(), /no policy/);
+    assert.equal(noPolicy.parts.length, 0);
+    assert.equal(noPolicy.encoders.length, 0);
+    const noEncoder = await fixture({ starts: ['fail'] });
+    await assert.rejects(noEncoder.recorder.start(), (err: RecorderError) => err.code === 'capture_failed');
+    assert.equal(noEncoder.parts.length, 0);
+    assert.equal(noEncoder.encoders[0]!.closed, true);
+  });
+
+  test('a session that ends while the recorder starts leaves nothing running', async () => {
+    const f = await fixture();
+    const starting = f.recorder.start();
+    const finishing = f.recorder.finish('declined');
+    await assert.rejects(starting);
+    await finishing;
+    assert.equal(f.encoders[0]!.closed, true);
+    assert.equal(f.parts.length, 0);
+  });
+});

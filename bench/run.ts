@@ -15,6 +15,7 @@ import { brokerScenario } from './scenarios/broker.ts';
 import { inputScenario } from './scenarios/input.ts';
 import { pinScenario } from './scenarios/pin.ts';
 import { RECORDING_MINUTES, recordingScenario } from './scenarios/recording.ts';
+import { replayScenario } from './scenarios/replay.ts';
 import { sessionScenario } from './scenarios/session.ts';
 import type { Scenario, ScenarioContext } from './scenarios/types.ts';
 import { videoScenario } from './scenarios/video.ts';
@@ -34,6 +35,8 @@ const IMPLEMENTED: Partial<Record<ScenarioName, { run: Scenario; live: boolean; 
   broker: { run: brokerScenario, live: false, timeoutMs: 600_000 },
   // The workload's length plus set-up, SSIM and decode timing (about 3 minutes for 10 minutes).
   recording: { run: recordingScenario, live: false, timeoutMs: (RECORDING_MINUTES + 12) * 60_000 },
+  // Recording the workload when it is not cached yet, then sealing, uploading, opening and seeking.
+  replay: { run: replayScenario, live: false, timeoutMs: (RECORDING_MINUTES + 15) * 60_000 },
 };
 
 interface Args {

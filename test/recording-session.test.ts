@@ -31,8 +31,8 @@ const agents: TestAgent[] = [];
 const dirs: Array<{ path: string; remove: () => void }> = [];
 
 before(async () => {
-  x = await startXDisplay({ width: 1024, height: 768 });
-  x.spawn('xterm', ['-geometry', '60x16+40+40', '-fa', 'DejaVu Sans Mono', '-fs', '16', '-bg', '#f4f0e0', '-fg', '#102030', '-e', 'sh']);
+  x = await startXDisplay({ width: 1024, height: 768, wm: true });
+  x.spawn('xterm', ['-title', 'Lab terminal', '-geometry', '60x16+40+40', '-fa', 'DejaVu Sans Mono', '-fs', '16', '-bg', '#f4f0e0', '-fg', '#102030', '-e', 'sh']);
   broker = await startBroker();
   setup = await setUpRecording(broker);
   user = await broker.addUser({ role: 'vendor', name: 'Taro Yamada', org: 'Lab Systems KK' });
@@ -139,7 +139,7 @@ describe('recorded sessions', () => {
     const segments = await decrypt(recordingId, hostKeyOf(agent));
     const events = eventsOf(segments);
     const types = events.map((e) => e.type);
-    for (const type of ['session:start', 'consent', 'input:text', 'input:key', 'input:click', 'session:end']) {
+    for (const type of ['session:start', 'consent', 'window', 'input:text', 'input:key', 'input:click', 'session:end']) {
       assert.ok(types.includes(type), `timeline has ${type}: ${types.join(', ')}`);
     }
     const text = events.filter((e) => e.type === 'input:text').map((e) => String(e.data?.['text'])).join('');
@@ -148,6 +148,7 @@ describe('recorded sessions', () => {
     const startedAt = report.info!.startedAt;
     assert.ok(Math.abs(startedAt + typed.t - typedAt) < 1500, `typed at +${typed.t} ms on the recording's clock`);
     assert.deepEqual(events.find((e) => e.type === 'input:click')?.data, { x: 300, y: 200, button: 0 });
+    assert.deepEqual(events.find((e) => e.type === 'window')?.data, { title: 'Lab terminal' }, 'the active window is on record');
     assert.deepEqual(events.find((e) => e.type === 'input:key')?.data, { key: 'Enter' });
     assert.equal(events.find((e) => e.type === 'session:end')?.data?.['reason'], 'ended_by_technician');
     const frames = segments.flatMap((s) => s.frames);

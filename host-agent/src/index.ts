@@ -48,6 +48,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
       signer: { publicKey: new Uint8Array(Buffer.from(identity.publicKey, 'base64url')), sign: (m) => identity.signBytes(m) },
       sink: uploader,
       newEncoder: (events) => new ScreenRecorderEncoder({ display: config.display, logger: recorderLog }, events),
+      windowTitle: () => platform.windowTitle.title(),
     };
     if (!config.policyKey) {
       log.error('Sessions must be recorded but no admin policy key is set (--policy-key): every session will be refused.');
@@ -91,6 +92,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
         await ward.close();
         broker.close();
         platform.input.close();
+        platform.windowTitle.close();
       })()),
   };
 }

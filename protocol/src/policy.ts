@@ -19,12 +19,16 @@ export const PolicyAuditor = v.strictObject({
 });
 export type PolicyAuditor = v.InferOutput<typeof PolicyAuditor>;
 
+/** Auditor keys one policy may list: the recipients a recording header can hold (recordings/ LIMITS.recipients). */
+export const MAX_POLICY_AUDITORS = 16;
+
 /** The signed content. `version` only ever grows: hosts refuse an older one (rollback). */
 export const HostPolicy = v.strictObject({
   format: v.literal('wardlink-policy-1'),
   version: v.pipe(v.number(), v.integer(), v.minValue(1)),
   issuedAt: v.pipe(v.number(), v.finite()),
-  auditors: v.pipe(v.array(PolicyAuditor), v.minLength(1), v.maxLength(64)),
+  /** At most {@link MAX_POLICY_AUDITORS}: a recording header holds that many recipients (recordings/ LIMITS). */
+  auditors: v.pipe(v.array(PolicyAuditor), v.minLength(1), v.maxLength(MAX_POLICY_AUDITORS)),
 });
 export type HostPolicy = v.InferOutput<typeof HostPolicy>;
 

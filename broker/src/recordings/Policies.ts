@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, sign } from 'node:crypto';
-import { policyMessage, type HostPolicy, type SignedPolicy } from '@wardlink/protocol';
+import { MAX_POLICY_AUDITORS, policyMessage, type HostPolicy, type SignedPolicy } from '@wardlink/protocol';
 import { BrokerError } from '../errors.ts';
 import type { SqliteStore } from '../store/SqliteStore.ts';
 
@@ -80,6 +80,9 @@ export class Policies {
       }
       const approved = this.keys().filter((k) => k.status === 'approved');
       if (approved.length === 0) throw new Error('A policy needs at least one approved auditor key.');
+      if (approved.length > MAX_POLICY_AUDITORS) {
+        throw new Error(`A policy can list at most ${MAX_POLICY_AUDITORS} auditor keys (each recording is sealed to all of them); revoke some first.`);
+      }
       const last = this.store.db.prepare('SELECT MAX(version) AS v FROM policies').get() as { v: number | null };
       const policy: HostPolicy = {
         format: 'wardlink-policy-1',

@@ -2,9 +2,10 @@ import { PlatformError } from './errors.ts';
 import type { Platform, PlatformLogger } from './types.ts';
 import { X11InputInjector } from './x11/X11InputInjector.ts';
 import { X11ScreenCapture } from './x11/X11ScreenCapture.ts';
+import { X11WindowTitle } from './x11/X11WindowTitle.ts';
 
 export { PlatformError, PlatformErrorCode } from './errors.ts';
-export type { CapturedFrame, InputInjector, InputMessage, Platform, PlatformLogger, ScreenCapture } from './types.ts';
+export type { CapturedFrame, InputInjector, InputMessage, Platform, PlatformLogger, ScreenCapture, WindowTitleSource } from './types.ts';
 
 /** Options of {@link createPlatform}. */
 export interface PlatformOptions {
@@ -44,5 +45,6 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
       ...(xauthority ? { xauthority } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     }),
+    windowTitle: new X11WindowTitle({ display, ...(xauthority ? { xauthority } : {}) }),
   };
 }

@@ -60,6 +60,15 @@ export interface Platform {
   newCapture(): ScreenCapture;
   /** The input injector; shared by all sessions (one at a time). */
   input: InputInjector;
+  /** The title of the window the user works in, for the recording's timeline. */
+  windowTitle: WindowTitleSource;
+}
+
+/** Where the active window's title comes from. */
+export interface WindowTitleSource {
+  /** The title, or undefined when no titled window is active. Rejects when the display cannot be read. */
+  title(): Promise<string | undefined>;
+  close(): void;
 }
 
 /** Optional pino-like logger accepted by platform classes. */

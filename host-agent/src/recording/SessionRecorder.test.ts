@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { pino } from 'pino';
-import type { HostPolicy, RecordingPart } from '@wardlink/protocol';
-import { generateAuditorKeyPair, openRecording, toBase64Url, verifyRecording, type AuditorKeyPair } from '@wardlink/recordings';
+import { MAX_POLICY_AUDITORS, type HostPolicy, type RecordingPart } from '@wardlink/protocol';
+import { LIMITS, generateAuditorKeyPair, openRecording, toBase64Url, verifyRecording, type AuditorKeyPair } from '@wardlink/recordings';
 import { RecorderError, type RecordingSegment, type ScreenRecorderEncoderEvents } from './encoder/index.ts';
 import { SessionRecorder, type RecorderEncoder } from './SessionRecorder.ts';
 
@@ -40,7 +40,9 @@ class ScriptedEncoder implements RecorderEncoder {
   }
 }
 
-async function fixture(options: { starts?: Array<'ok' | 'fail'>; restarts?: number; policy?: () => Promise<HostPolicy> } = {}) {
+async function fixture(
+  options: { starts?: Array<'ok' | 'fail'>; restarts?: number; policy?: () => Promise<HostPolicy>; windowTitle?: () => Promise<string | undefined> } = {},
+) {
   const device = generateKeyPairSync('ed25519');
   const hostPublicKey = new Uint8Array(Buffer.from(device.publicKey.export({ format: 'jwk' }).x!, 'base64url'));
   const auditor: AuditorKeyPair = await generateAuditorKeyPair();
@@ -75,6 +77,7 @@ async function fixture(options: { starts?: Array<'ok' | 'fail'>; restarts?: numb
     },
     log,
     ...(options.restarts !== undefined ? { restarts: options.restarts } : {}),
+    ...(options.windowTitle ? { windowTitle: options.windowTitle, windowPollMs: 20 } : {}),
   });
   const stored = () => ({
     header: parts.find((p) => p.part === 'header')?.bytes,
@@ -90,6 +93,10 @@ async function fixture(options: { starts?: Array<'ok' | 'fail'>; restarts?: numb
 }
 
 describe('SessionRecorder', () => {
+  test('a signed policy never lists more auditors than a recording header can seal to', () => {
+    assert.equal(MAX_POLICY_AUDITORS, LIMITS.recipients);
+  });
+
   test('spools header, segments in order and manifest; a segment that came before the header is kept', async () => {
     const f = await fixture();
     f.recorder.event('session:start', { technician: 'Taro' });
@@ -155,6 +162,26 @@ describe('SessionRecorder', () => {
     const { header, segments, manifest } = f.stored();
     const report = await verifyRecording({ header: header!, segments, manifest: manifest! }, f.hostPublicKey);
     assert.equal(report.complete, true, 'the recording of the frozen session is still closed properly');
+  });
+
+  test('the active window title is noted when it changes, not on every poll; a failing read is skipped', async () => {
+    const answers: Array<string | undefined | Error> = ['Terminal', 'Terminal', undefined, new Error('display gone'), 'Lab results', 'Lab results'];
+    let polls = 0;
+    const f = await fixture({
+      windowTitle: () => {
+        const next = answers[Math.min(polls++, answers.length - 1)];
+        return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+      },
+    });
+    await f.recorder.start();
+    while (polls < answers.length + 2) await sleep(10);
+    f.encoders[0]!.segment(0, 5000, [0]);
+    await f.recorder.finish('ended_by_host');
+    const pollsAtEnd = polls;
+    await sleep(100);
+    assert.equal(polls, pollsAtEnd, 'no polling after the end');
+    const windows = (await f.decrypt()).flatMap((s) => s.events.filter((e) => e.type === 'window').map((e) => e.data?.['title']));
+    assert.deepEqual(windows, ['Terminal', 'Lab results']);
   });
 
   test('no policy or no encoder: start() rejects and nothing is spooled or left running', async () => {

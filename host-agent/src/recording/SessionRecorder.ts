@@ -43,6 +43,10 @@ export interface SessionRecorderOptions {
   log: Logger;
   /** Encoders tried after a failure before the session is given up. Default 3. */
   restarts?: number;
+  /** The active window's title; polled while recording, each change is a `window` event. */
+  windowTitle?: () => Promise<string | undefined>;
+  /** Milliseconds between window title polls. Default 1000. */
+  windowPollMs?: number;
 }
 
 /** Milliseconds between a failure and the next encoder, growing with each try. */
@@ -78,6 +82,8 @@ export class SessionRecorder {
   private starting: Promise<void> | undefined;
   /** The manifest is being written: nothing more is sealed. */
   private sealed = false;
+  private titlePoll: NodeJS.Timeout | undefined;
+  private lastTitle: string | undefined;
 
   /** The recording's clock starts now; events may be noted before {@link start}. */
   constructor(options: SessionRecorderOptions) {
@@ -144,6 +150,29 @@ export class SessionRecorder {
     sink.add(this.recordingId, 'header', this.writer.header);
     this.options.log.info({ recordingId: this.recordingId, auditors: recipients.length, ...video }, 'recording started');
     for (const segment of this.early.splice(0)) this.queue(segment);
+    this.watchWindowTitle();
+  }
+
+  /** Notes the active window's title now and whenever it changes (SREC4). */
+  private watchWindowTitle(): void {
+    const source = this.options.windowTitle;
+    if (!source) return;
+    let busy = false;
+    const poll = async (): Promise<void> => {
+      if (busy || this.finished) return;
+      busy = true;
+      try {
+        const title = await source();
+        if (title && title !== this.lastTitle && !this.finished) this.event('window', { title });
+        if (title) this.lastTitle = title;
+      } catch (err) {
+        this.options.log.debug({ err: String(err) }, 'window title not read');
+      } finally {
+        busy = false;
+      }
+    };
+    void poll();
+    this.titlePoll = setInterval(() => void poll(), this.options.windowPollMs ?? 1000);
   }
 
   /** Starts a new encoder on the recording's clock; resolves with what the header says about the video. */
@@ -226,6 +255,7 @@ export class SessionRecorder {
   }
 
   private async end(reason: string): Promise<void> {
+    clearInterval(this.titlePoll);
     this.event('session:end', { reason });
     // A start still under way finishes (or fails) first, so that nothing keeps running.
     await this.starting?.catch(() => undefined);

@@ -67,6 +67,8 @@ export interface SessionRecording {
   signer: HostSigner;
   sink: RecordingSink;
   newEncoder: (events: ScreenRecorderEncoderEvents) => RecorderEncoder;
+  /** The active window's title, for the timeline. */
+  windowTitle?: () => Promise<string | undefined>;
 }
 
 /** The handshake state between M2 and M3, and what it was bound to. */
@@ -419,6 +421,7 @@ export class SessionController {
       signer: recording.signer,
       sink: recording.sink,
       newEncoder: recording.newEncoder,
+      ...(recording.windowTitle ? { windowTitle: recording.windowTitle } : {}),
       log,
       events: {
         onFrozen: () => {

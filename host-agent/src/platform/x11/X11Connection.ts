@@ -30,7 +30,15 @@ export const X11Event = { KeyPress: 2, KeyRelease: 3, ButtonPress: 4, ButtonRele
 const MAPPING_NOTIFY = 34;
 const GENERIC_EVENT = 35;
 
-const Opcode = { QueryPointer: 38, GetInputFocus: 43, QueryExtension: 98, ChangeKeyboardMapping: 100, GetKeyboardMapping: 101 } as const;
+const Opcode = {
+  InternAtom: 16,
+  GetProperty: 20,
+  QueryPointer: 38,
+  GetInputFocus: 43,
+  QueryExtension: 98,
+  ChangeKeyboardMapping: 100,
+  GetKeyboardMapping: 101,
+} as const;
 const XTEST_FAKE_INPUT = 2;
 
 const ERROR_NAMES: Record<number, string> = { 1: 'BadRequest', 2: 'BadValue', 3: 'BadWindow', 8: 'BadMatch', 10: 'BadAccess', 11: 'BadAlloc', 16: 'BadLength', 17: 'BadImplementation' };
@@ -59,7 +67,8 @@ const pad4 = (n: number): number => (4 - (n % 4)) % 4;
 
 /**
  * A minimal X11 protocol client over the display's local socket: just enough for input
- * injection (XTEST FakeInput, keyboard mapping, pointer state). Unlike Xlib-based code it never
+ * injection (XTEST FakeInput, keyboard mapping, pointer state) and reading the focused window's
+ * title (atoms, properties, input focus). Unlike Xlib-based code it never
  * exits the process on a protocol or I/O error: errors become rejected promises.
  *
  * Requests are little-endian. Requests without a reply report errors asynchronously; call
@@ -164,6 +173,48 @@ export class X11Connection {
     req.writeUInt8(perKeycode, 5);
     keysyms.forEach((k, i) => req.writeUInt32LE(k >>> 0, 8 + 4 * i));
     this.send(req);
+  }
+
+  /** The atom called `name`, or 0 when no client ever made it (InternAtom, only-if-exists). */
+  async internAtom(name: string): Promise<number> {
+    const bytes = Buffer.from(name, 'latin1');
+    const req = Buffer.alloc(8 + bytes.length + pad4(bytes.length));
+    req.writeUInt8(Opcode.InternAtom, 0);
+    req.writeUInt8(1, 1);
+    req.writeUInt16LE(req.length / 4, 2);
+    req.writeUInt16LE(bytes.length, 4);
+    bytes.copy(req, 8);
+    const reply = await this.request(req);
+    return reply.readUInt32LE(8);
+  }
+
+  /**
+   * A window property of any type: its type atom (0: not set), format (8, 16 or 32 bits per unit)
+   * and at most `maxBytes` of its value.
+   */
+  async getProperty(window: number, property: number, maxBytes = 1024): Promise<{ type: number; format: number; value: Buffer }> {
+    const req = Buffer.alloc(24);
+    req.writeUInt8(Opcode.GetProperty, 0);
+    req.writeUInt16LE(6, 2);
+    req.writeUInt32LE(window >>> 0, 4);
+    req.writeUInt32LE(property >>> 0, 8);
+    req.writeUInt32LE(0, 12); // AnyPropertyType
+    req.writeUInt32LE(0, 16); // from the start
+    req.writeUInt32LE(Math.ceil(maxBytes / 4), 20);
+    const reply = await this.request(req);
+    const format = reply[1]!;
+    const units = reply.readUInt32LE(16);
+    const length = Math.min(units * (format / 8), reply.length - 32);
+    return { type: reply.readUInt32LE(8), format, value: reply.subarray(32, 32 + Math.max(0, length)) };
+  }
+
+  /** The window that has the keyboard focus (0 None, 1 PointerRoot). */
+  async inputFocus(): Promise<number> {
+    const req = Buffer.alloc(4);
+    req.writeUInt8(Opcode.GetInputFocus, 0);
+    req.writeUInt16LE(1, 2);
+    const reply = await this.request(req);
+    return reply.readUInt32LE(8);
   }
 
   /** Current modifier and button state (the core `SETofKEYBUTMASK`, e.g. bit 1 = Lock). */

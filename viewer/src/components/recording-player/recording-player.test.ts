@@ -221,6 +221,16 @@ describe('wl-recording-player', () => {
     expect(text(el, '.time')).to.equal('00:00 / 00:50');
   });
 
+  it('REC21: two swapped segments are reported at the first of them', async () => {
+    const rec = await recording();
+    const segments = rec.segments.slice();
+    [segments[1], segments[3]] = [segments[3]!, segments[1]!];
+    const el = await loaded({ ...rec, segments });
+    expect(el.status).to.deep.include({ state: 'tampered', segment: 1 });
+    expect(text(el, '#integrity')).to.match(/^Tampered: segment 1 \(/);
+    expect(text(el, '.time')).to.equal('00:00 / 00:10');
+  });
+
   it('REC18: without a manifest the recording is "Incomplete" and still plays', async () => {
     const rec = await recording();
     const { manifest: _manifest, ...incomplete } = rec;

@@ -83,6 +83,7 @@ describe('live remote-control session (SES1-SES7, PIN1, CON1-CON2, INP1-INP4)', 
       'no 1280x800 video frame was decoded in the viewer',
     );
     await ward.getByText('Sato Ken').first().waitFor();
+    await tech.getByText('This session is recorded for the hospital’s auditors.').waitFor();
 
     // The decoded frame shows the host's screen: tile by tile it matches the host's own screenshot,
     // and it does not match the same screenshot shifted sideways (so the check can fail). The

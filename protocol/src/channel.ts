@@ -72,7 +72,12 @@ export const HostMessage = v.variant('type', [
   /** The ward user is being asked to accept the session (CON1). */
   v.strictObject({ type: v.literal('consent:pending') }),
   /** The session may start with these permissions (CON2); the host enforces them. */
-  v.strictObject({ type: v.literal('consent:granted'), permissions: Permissions }),
+  v.strictObject({
+    type: v.literal('consent:granted'),
+    permissions: Permissions,
+    /** The host records the session (SREC1); older hosts leave it out. */
+    recorded: v.optional(v.boolean()),
+  }),
   /** The session recording stopped: the host sends no video and refuses input until it resumes. */
   v.strictObject({ type: v.literal('recording:frozen') }),
   /** The recording runs again; video and input resume. */

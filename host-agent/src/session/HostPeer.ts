@@ -104,10 +104,10 @@ export class HostPeer {
    * Starts the session with these permissions (CON2): the screen track and capture only with
    * `view`, input only with `control`. Tells the viewer what was granted. Call once.
    */
-  async grant(permissions: readonly Permission[]): Promise<void> {
+  async grant(permissions: readonly Permission[], recorded: boolean): Promise<void> {
     if (this.granted || this.closed) return;
     this.granted = new Set(permissions);
-    this.send({ type: 'consent:granted', permissions: [...this.granted] });
+    this.send({ type: 'consent:granted', permissions: [...this.granted], recorded });
     if (this.granted.has('view')) {
       const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track.kind === 'video');
       await transceiver?.sender.replaceTrack(this.track);

@@ -395,7 +395,7 @@ export class SessionController {
     if (current.started || !current.granted || !current.peerVerified) return;
     if (this.options.recording && !current.recorderReady) return;
     current.started = true;
-    await current.peer?.grant(current.granted);
+    await current.peer?.grant(current.granted, this.options.recording !== undefined);
   }
 
   /**

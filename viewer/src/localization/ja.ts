@@ -69,6 +69,7 @@ export const templates = {
   'reason.pin_locked': 'PIN の誤りが多すぎます。病棟の利用者に新しい PIN を発行してもらってください',
   'reason.declined': '病棟の利用者がセッションを許可しませんでした',
   'reason.tampered': '接続を確認できませんでした。新しい PIN を発行してもらい、もう一度お試しください',
+  'screen.recorded': 'このセッションは病院の監査担当者のために録画されています。',
   'screen.frozen': '一時停止中: セッションの録画が止まりました。録画が再開すると画面と操作も再開します。',
   'reason.recording_failed': 'セッションを録画できなかったため、停止しました',
 

@@ -60,7 +60,7 @@ export type ViewerSessionState =
   /** The PIN handshake succeeded; the ward user is being asked to accept (CON1). */
   | { phase: 'consent'; host: SessionHost }
   /** `frozen`: the host's recorder stopped, so no video and no input until it records again. */
-  | { phase: 'connected'; host: SessionHost; permissions: Permission[]; frozen?: boolean }
+  | { phase: 'connected'; host: SessionHost; permissions: Permission[]; recorded?: boolean; frozen?: boolean }
   | { phase: 'ended'; host: SessionHost | undefined; reason: EndReason }
   | { phase: 'failed'; host: SessionHost | undefined; error: WireError };
 
@@ -410,7 +410,12 @@ export class ViewerSession extends TypedEmitter<ViewerSessionEvents> {
         break;
       case 'consent:granted':
         if (this.host && (this.current.phase === 'connecting' || this.current.phase === 'consent')) {
-          this.setState({ phase: 'connected', host: this.host, permissions: message.permissions });
+          this.setState({
+            phase: 'connected',
+            host: this.host,
+            permissions: message.permissions,
+            ...(message.recorded !== undefined ? { recorded: message.recorded } : {}),
+          });
         }
         break;
       case 'recording:frozen':

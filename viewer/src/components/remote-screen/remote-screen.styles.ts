@@ -38,6 +38,15 @@ export const remoteScreenStyles = css`
   .status.ended {
     color: var(--wl-danger);
   }
+  .recorded {
+    margin: 0;
+    font-size: 0.875rem;
+  }
+  .recorded::before {
+    content: '●' / '';
+    margin-right: 0.375rem;
+    color: var(--wl-danger);
+  }
   .hint {
     flex: 1 1 auto;
     margin: 0;

@@ -83,6 +83,20 @@ describe('wl-remote-screen', () => {
     expect(status(el)).to.equal('Failed: The PC is offline.');
   });
 
+  it('tells the technician the session is recorded, and when the recording stopped it is paused', async () => {
+    const { el, session } = await screen();
+    session.set({ phase: 'connected', host: HOST, permissions: ['view', 'control'], recorded: true });
+    await el.updateComplete;
+    expect(part(el, '.recorded').textContent).to.contain('This session is recorded');
+    session.set({ phase: 'connected', host: HOST, permissions: ['view', 'control'], recorded: true, frozen: true });
+    await el.updateComplete;
+    expect(status(el)).to.match(/^Paused: the session recording stopped/);
+    session.set({ phase: 'connected', host: HOST, permissions: ['view', 'control'], recorded: false });
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.recorded')).to.equal(null);
+    expect(status(el)).to.equal('Connected to Ward 3 PC');
+  });
+
   it('ends the session with the End session button and then offers a way back', async () => {
     const { el, session } = await screen();
     part<HTMLButtonElement>(el, '#end').click();

@@ -87,6 +87,9 @@ export class RemoteScreen extends LitElement {
         <div class="info">
           <h1>${host ?? msg('Remote session', { id: 'screen.title' })}</h1>
           <p role="status" class="status ${this.state.phase}">${this.statusText()}</p>
+          ${this.state.phase === 'connected' && this.state.recorded
+            ? html`<p class="recorded">${msg('This session is recorded for the hospital’s auditors.', { id: 'screen.recorded' })}</p>`
+            : ''}
         </div>
         <p id="hint" class="hint ${this.captured ? 'captured' : ''}">${final
           ? ''

@@ -12,6 +12,12 @@ export interface X11GrabOptions {
   drawMouse: boolean;
   /** ffmpeg executable. Default `ffmpeg` (looked up in PATH). */
   ffmpegPath?: string;
+  /**
+   * Let ffmpeg drop frames identical to the last one it wrote (mpdecimate with zero thresholds:
+   * any changed pixel keeps a frame), so an idle screen sends nothing through the pipe. Only
+   * changed frames then arrive; whoever needs repeats makes them.
+   */
+  dropUnchanged?: boolean;
 }
 
 /** What {@link X11Grab} reports. */
@@ -69,7 +75,7 @@ export class X11Grab {
       '-fps_mode', 'passthrough', '-enc_time_base', '-1',
       // I420 needs even sizes. Browsers treat VP8/VP9 without a signalled colour space as BT.709
       // limited range; with swscale's default BT.601 every colour arrived shifted.
-      '-vf', 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0,scale=out_color_matrix=bt709:out_range=tv',
+      '-vf', `crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0,scale=out_color_matrix=bt709:out_range=tv${options.dropUnchanged ? ',mpdecimate=hi=0:lo=0:frac=0:max=0' : ''}`,
       // The raw "encoder" is frame-threaded by default, which holds every frame back one interval.
       '-an', '-threads', '1', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1',
     ];

@@ -136,6 +136,32 @@ describe('X11ScreenCapture', () => {
     }
   });
 
+  it('delivers a change as small as one character on an idle screen, with nothing sent in between', async () => {
+    await x.run('xsetroot', ['-solid', '#202020']);
+    const term = x.spawn('xterm', ['-geometry', '20x4+10+10', '-bg', '#f0f0f0', '-fg', '#000000']);
+    const capture = new X11ScreenCapture({ display: x.display, fps: 30, keepaliveMs: 60_000, settleMs: 0 });
+    const sink = frameSink();
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      // Keys go to the window under the pointer (no window manager); xterm ignores sent events.
+      await x.run('xdotool', ['mousemove', '60', '30']);
+      await capture.start(sink.onFrame, noError);
+      await new Promise((r) => setTimeout(r, 1500));
+      const idle = sink.frames.length;
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(sink.frames.length, idle, 'nothing is delivered while the screen is idle');
+      await x.run('xdotool', ['type', '.']);
+      await sink.next(() => true, 2000);
+      // A change below ffmpeg's default "near duplicate" thresholds still counts (a faint colour shift).
+      await new Promise((r) => setTimeout(r, 500));
+      await x.run('xsetroot', ['-solid', '#202028']);
+      await sink.next((f) => yuvAt(f, f.width - 4, f.height - 4).u !== yuvAt(sink.frames[0]!, f.width - 4, f.height - 4).u, 2000);
+    } finally {
+      capture.close();
+      term.kill();
+    }
+  });
+
   it('close() kills ffmpeg, silences callbacks and is safe to call twice', async () => {
     const capture = new X11ScreenCapture({ display: x.display, keepaliveMs: 50 });
     let errors = 0;

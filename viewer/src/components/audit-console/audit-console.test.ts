@@ -1,12 +1,12 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { toBase64Url } from '@wardlink/protocol';
 import { auditorRecipient, createRecording, generateAuditorKeyPair } from '@wardlink/recordings';
-import { AuditorKeyStore } from '../../audit/AuditorKeyStore.ts';
+import type { AuditorKeyStore } from '../../audit/AuditorKeyStore.ts';
 import { keyFor, type RecordingSource } from '../../audit/source.ts';
 import * as ja from '../../localization/ja.ts';
 import { stubFetch, type StubAnswer } from '../../testing/fetchStub.ts';
 import { applyLocale, configureLocales } from '../../ui-kit/localization.ts';
-import { REC_COMPLETE, page } from './fixtures.ts';
+import { REC_COMPLETE, page, testKeyStore } from './fixtures.ts';
 import './audit-console.ts';
 import type { AuditConsole } from './audit-console.ts';
 import type { RecordingListView } from './recording-list.ts';
@@ -72,19 +72,14 @@ async function sameKey(a: CryptoKey, b: CryptoKey): Promise<boolean> {
 describe('wl-audit-console', () => {
   let restore: (() => void) | undefined;
   let store: AuditorKeyStore;
-  let databaseName: string;
+  let removeStore: () => Promise<void>;
 
   beforeEach(() => {
-    databaseName = `wardlink-auditor-test-${Math.random().toString(36).slice(2)}`;
-    store = new AuditorKeyStore({ databaseName });
+    ({ store, remove: removeStore } = testKeyStore());
   });
   afterEach(async () => {
     restore?.();
-    store.close();
-    await new Promise((resolve) => {
-      const request = indexedDB.deleteDatabase(databaseName);
-      request.onsuccess = request.onerror = request.onblocked = resolve;
-    });
+    await removeStore();
   });
 
   async function withKey() {

@@ -1,4 +1,5 @@
 import type { RecordingList, RecordingSummary } from '@wardlink/protocol';
+import { AuditorKeyStore } from '../../audit/AuditorKeyStore.ts';
 
 /** Test data for the audit console's tests: two recordings and a page of them. */
 export const REC_COMPLETE: RecordingSummary = {
@@ -50,6 +51,23 @@ export function page(recordings: RecordingSummary[], options: { total?: number; 
         { id: 'user-tech-02', name: null },
       ],
       organisations: ['Help Desk', 'Vendor KK'],
+    },
+  };
+}
+
+/** A key store in a database of its own; `remove()` closes and deletes it. */
+export function testKeyStore(): { store: AuditorKeyStore; databaseName: string; remove(): Promise<void> } {
+  const databaseName = `wardlink-auditor-test-${Math.random().toString(36).slice(2)}`;
+  const store = new AuditorKeyStore({ databaseName });
+  return {
+    store,
+    databaseName,
+    async remove() {
+      store.close();
+      await new Promise((resolve) => {
+        const request = indexedDB.deleteDatabase(databaseName);
+        request.onsuccess = request.onerror = request.onblocked = resolve;
+      });
     },
   };
 }

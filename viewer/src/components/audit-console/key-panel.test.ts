@@ -3,6 +3,7 @@ import { fromBase64Url } from '@wardlink/protocol';
 import { auditorKeyId } from '@wardlink/recordings';
 import { AuditorKeyStore } from '../../audit/AuditorKeyStore.ts';
 import { stubFetch } from '../../testing/fetchStub.ts';
+import { testKeyStore } from './fixtures.ts';
 import { defaultLabel } from './key-panel.ts';
 import './key-panel.ts';
 import type { AuditorKeyPanel } from './key-panel.ts';
@@ -40,18 +41,14 @@ describe('wl-auditor-key-panel', () => {
   let broker: ReturnType<typeof fakeBroker> | undefined;
   let store: AuditorKeyStore;
   let databaseName: string;
+  let removeStore: () => Promise<void>;
 
   beforeEach(() => {
-    databaseName = `wardlink-auditor-test-${Math.random().toString(36).slice(2)}`;
-    store = new AuditorKeyStore({ databaseName });
+    ({ store, databaseName, remove: removeStore } = testKeyStore());
   });
   afterEach(async () => {
     broker?.restore();
-    store.close();
-    await new Promise((resolve) => {
-      const request = indexedDB.deleteDatabase(databaseName);
-      request.onsuccess = request.onerror = request.onblocked = resolve;
-    });
+    await removeStore();
   });
 
   it('POL1: without a key it offers to make one, with a labelled, editable key name, accessibly', async () => {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { CATALOGUE, SCENARIOS, metricsOf, specOf, type MetricName, type ScenarioName } from './catalogue.ts';
-import { LiveRig } from './live/LiveRig.ts';
+import { LiveRig, type LiveRigOptions } from './live/LiveRig.ts';
 import { OtherWork, commitInfo, machineInfo } from './lib/machine.ts';
 import { progress } from './lib/progress.ts';
 import { carryOver, ordered, readResults, writeResults } from './lib/report.ts';
@@ -29,9 +29,11 @@ const FD_LIMIT = 65_536;
 /** Scenarios with a harness; the others report their metrics as not measurable yet. */
 const IMPLEMENTED: Partial<Record<ScenarioName, { run: Scenario; live: boolean; timeoutMs: number }>> = {
   pin: { run: pinScenario, live: false, timeoutMs: 60_000 },
-  session: { run: sessionScenario, live: true, timeoutMs: 180_000 },
+  // Both recording modes, each on a rig of its own (about 3.5 minutes on 2 cores).
+  session: { run: sessionScenario, live: true, timeoutMs: 480_000 },
   input: { run: inputScenario, live: true, timeoutMs: 240_000 },
-  video: { run: videoScenario, live: true, timeoutMs: 240_000 },
+  // Recorded and live only, each on a rig of its own (about 3 minutes).
+  video: { run: videoScenario, live: true, timeoutMs: 420_000 },
   broker: { run: brokerScenario, live: false, timeoutMs: 600_000 },
   // The workload's length plus set-up, SSIM and decode timing (about 3 minutes for 10 minutes).
   recording: { run: recordingScenario, live: false, timeoutMs: (RECORDING_MINUTES + 12) * 60_000 },
@@ -115,18 +117,24 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** The live rig, started on first use and shared by the live scenarios. */
+/**
+ * The live rig, started on first use and shared by the live scenarios. One runs at a time: asking
+ * for the other recording mode stops it and starts a fresh one, so that an idle agent never
+ * competes with the one measured.
+ */
 class SharedRig {
-  private starting: Promise<LiveRig> | undefined;
+  private current: { options: LiveRigOptions; starting: Promise<LiveRig> } | undefined;
 
-  get(): Promise<LiveRig> {
-    return (this.starting ??= LiveRig.start(progress));
+  async get(options: LiveRigOptions): Promise<LiveRig> {
+    if (this.current && this.current.options.recording !== options.recording) await this.close();
+    this.current ??= { options, starting: LiveRig.start(progress, options) };
+    return this.current.starting;
   }
 
   /** Stops the rig if it was started (or is starting). Safe to call twice. */
   async close(): Promise<void> {
-    const starting = this.starting;
-    this.starting = undefined;
+    const starting = this.current?.starting;
+    this.current = undefined;
     await (await starting?.catch(() => undefined))?.close();
   }
 }
@@ -143,7 +151,7 @@ async function runScenario(name: ScenarioName, rig: SharedRig, minutes: number |
   progress(`${name}: start (${metrics.join(', ')})`);
   const started = Date.now();
   try {
-    const ctx: ScenarioContext = { log: progress, live: () => rig.get(), ...(minutes !== undefined ? { minutes } : {}) };
+    const ctx: ScenarioContext = { log: progress, live: (options) => rig.get(options), ...(minutes !== undefined ? { minutes } : {}) };
     const outcome = await withTimeout(scenario.run(ctx), scenario.timeoutMs, name);
     const summary = metrics.map((m) => `${m}=${outcome.metrics[m]?.value ?? '-'}`).join(' ');
     progress(`${name}: done in ${((Date.now() - started) / 1000).toFixed(0)} s: ${summary}`);

@@ -129,3 +129,31 @@ export class CpuWindow {
     return new Map(this.pids.map((pid) => [pid, (((cpuSeconds(pid) ?? NaN) - this.start.get(pid)!) / seconds) * 100]));
   }
 }
+
+/** The command line of `pid` as its arguments; empty when it is gone. */
+export function argsOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU use of a process and everything it starts over a window, one core = 100: children that
+ * come and go (the recorder starts an encoder per key frame) count as well, living ones from
+ * /proc and exited ones through the parent's children time once it has reaped them.
+ */
+export class TreeCpuWindow {
+  private readonly startedAt = performance.now();
+  private readonly start: number;
+
+  constructor(private readonly root: number) {
+    this.start = treeCpuSeconds(root);
+  }
+
+  /** Percent of one core used by the tree since the window opened. */
+  read(): number {
+    return ((treeCpuSeconds(this.root) - this.start) / ((performance.now() - this.startedAt) / 1000)) * 100;
+  }
+}

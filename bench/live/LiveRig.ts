@@ -7,8 +7,9 @@ import { launchBrowser, signInPage } from '../../test/support/browser.ts';
 import { startBroker, type TestBroker } from '../../test/support/broker.ts';
 import { pagePointForHostPixel } from '../../test/support/frames.ts';
 import { run } from '../../test/support/processes.ts';
+import { setUpRecording, type RecordingSetup } from '../../test/support/recording.ts';
 import { startXDisplay, type XDisplay } from '../../test/support/xdisplay.ts';
-import { childrenOf } from '../lib/proc.ts';
+import { argsOf, childrenOf } from '../lib/proc.ts';
 import { sleep } from '../lib/progress.ts';
 import type { BenchProbe, SetupTimes } from './probe.ts';
 
@@ -27,6 +28,15 @@ const CONNECT_TIMEOUT_MS = 20_000;
 /** Name of the host as technicians see it. */
 const HOST_NAME = 'Bench PC';
 
+/** Options of {@link LiveRig.start}. */
+export interface LiveRigOptions {
+  /**
+   * True: the product's default, every session recorded (an admin-signed policy with one approved
+   * auditor, SREC1). False: the agent runs `--recording off`, the live path alone.
+   */
+  recording: boolean;
+}
+
 /**
  * Everything a live session needs, started once and shared by the live scenarios: an Xvfb
  * display (openbox, an xterm at an idle shell prompt), a broker, a host agent, and headless
@@ -37,6 +47,8 @@ export class LiveRig {
   private closing: Promise<void> | undefined;
 
   private constructor(
+    /** Whether the agent records every session. */
+    readonly recording: boolean,
     readonly x: XDisplay,
     readonly broker: TestBroker,
     readonly agent: TestAgent,
@@ -45,10 +57,11 @@ export class LiveRig {
     readonly ward: Page,
     /** The technician's page, instrumented. */
     readonly tech: Page,
+    private readonly policy: RecordingSetup | undefined,
   ) {}
 
-  /** Starts every process and signs the technician in. */
-  static async start(log: (message: string) => void): Promise<LiveRig> {
+  /** Starts every process and signs the technician in; with `recording`, sets up the recording policy first. */
+  static async start(log: (message: string) => void, options: LiveRigOptions): Promise<LiveRig> {
     const probe = await transform(readFileSync(join(import.meta.dirname, 'probe.ts'), 'utf8'), {
       loader: 'ts',
       format: 'iife',
@@ -69,10 +82,22 @@ export class LiveRig {
       const broker = await startBroker();
       stack.unshift(() => broker.stop());
       const user = await broker.addUser({ username: 'bench', name: 'Bench Technician', org: 'Bench Vendor KK' });
-      // Unattended (CON3): setup time measures the machines, not a ward user's reaction to the prompt.
-      const agent = await startAgent({ broker, display: x.display, name: HOST_NAME, env: { WARDLINK_UNATTENDED: 'yes' } });
+      const policy = options.recording ? await setUpRecording(broker) : undefined;
+      if (policy) stack.unshift(() => Promise.resolve(policy.remove()));
+      const agent = await startAgent({
+        broker,
+        display: x.display,
+        name: HOST_NAME,
+        // Unattended (CON3): setup time measures the machines, not a ward user's reaction to the prompt.
+        // Info: one line per lifecycle change, which the session scenario times the recorder by.
+        env: { WARDLINK_UNATTENDED: 'yes', WARDLINK_LOG_LEVEL: 'info' },
+        ...(policy ? { recording: policy } : {}),
+      });
       stack.unshift(() => agent.stop());
-      log(`live: broker on port ${broker.port}, host agent pid ${agent.proc.child.pid}`);
+      log(
+        `live: broker on port ${broker.port}, host agent pid ${agent.proc.child.pid}, ` +
+          (policy ? 'recording every session (policy with one approved auditor)' : 'recording off'),
+      );
       const browser = await launchBrowser();
       stack.unshift(() => browser.close());
       const ward = await browser.context.newPage();
@@ -82,7 +107,7 @@ export class LiveRig {
       await signInPage(tech, broker.url, user);
       await tech.getByRole('cell', { name: HOST_NAME }).first().waitFor();
       log('live: Chromium signed in as the technician');
-      return new LiveRig(x, broker, agent, browser, ward, tech);
+      return new LiveRig(options.recording, x, broker, agent, browser, ward, tech, policy);
     } catch (err) {
       for (const stop of stack) await stop().catch(() => undefined);
       throw err;
@@ -99,9 +124,23 @@ export class LiveRig {
     return this.agent.proc.child.pid!;
   }
 
-  /** Process id of the agent's ffmpeg capture child, while a session is live. */
+  /**
+   * Process id of the agent's live capture child (ffmpeg x11grab at the live frame rate), while a
+   * session is live. The recorder's own x11grab runs at 1 fps and its encoders read a pipe, so
+   * the frame rate tells them apart.
+   */
   ffmpegPid(): number | undefined {
-    return childrenOf(this.agentPid).find((c) => c.comm === 'ffmpeg')?.pid;
+    return childrenOf(this.agentPid).find((c) => {
+      if (c.comm !== 'ffmpeg') return false;
+      const args = argsOf(c.pid);
+      const fps = Number(args[args.indexOf('-framerate') + 1]);
+      return args.includes('x11grab') && fps > 1;
+    })?.pid;
+  }
+
+  /** Everything the host agent has logged so far (pino JSON lines, level info and above). */
+  agentLog(): string {
+    return this.agent.proc.output();
   }
 
   /**
@@ -156,6 +195,7 @@ export class LiveRig {
       await this.browser.close().catch(() => undefined);
       await this.agent.stop().catch(() => undefined);
       await this.broker.stop().catch(() => undefined);
+      this.policy?.remove();
       await this.x.stop();
     })();
     return this.closing;

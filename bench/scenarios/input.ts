@@ -1,6 +1,7 @@
 // input.latency_ms: a key typed in the viewer at an idle shell prompt -> the changed pixels decoded
 // and painted in the viewer. Keys alternate between "x" and Backspace, so the prompt line, and with
-// it the watched region, never moves.
+// it the watched region, never moves. The session is recorded, as the product does by default: the
+// recorder grabs the screen once a second and encodes each change beside the live stream.
 import { run } from '../../test/support/processes.ts';
 import type { LiveRig, ProbeWindow } from '../live/LiveRig.ts';
 import { PROMPT_TITLE } from '../live/LiveRig.ts';
@@ -125,7 +126,7 @@ async function typeKeys(rig: LiveRig, log: (m: string) => void): Promise<{ sampl
 }
 
 export const inputScenario: Scenario = async (ctx) => {
-  const rig = await ctx.live();
+  const rig = await ctx.live({ recording: true });
   await rig.connect();
   try {
     const region = await calibrate(rig);
@@ -147,7 +148,8 @@ function outcome(region: Region, samples: InputSample[], misses: number, pressed
     metrics: {
       'input.latency_ms': fromSamples('input.latency_ms', painted, {
         note:
-          `keydown in the viewer (alternately "x" and Backspace at an idle sh prompt in an xterm, 1280x800) -> ` +
+          `keydown in the viewer (alternately "x" and Backspace at an idle sh prompt in an xterm, 1280x800; the session ` +
+          `recorded, as by default) -> ` +
           `requestVideoFrameCallback of the first frame whose ${region.width}x${region.height} px region around the ` +
           `prompt changed, both timed in the page; ${WARMUP} warm-up keys not counted; ${misses} of ${pressed} keys ` +
           `missed (no change within ${EVENT_TIMEOUT_MS} ms); frame handed to the compositor p50 ${round(presented.p50)} ms` +

@@ -11,7 +11,7 @@ import type { RecorderStats, RecordingSegment, RecordingStream } from '../../hos
 import { startXDisplay } from '../../test/support/xdisplay.ts';
 import { specOf, type MetricName } from '../catalogue.ts';
 import { cpuSeconds, rssMiB } from '../lib/proc.ts';
-import { notMeasurable, type MetricResult } from '../lib/results.ts';
+import type { MetricResult } from '../lib/results.ts';
 import { round, summarize } from '../lib/stats.ts';
 import { seekDecodeTimes, type SeekDecodeTimes } from '../workload/decodeSpeed.ts';
 import { OfficeWorkload, WORKLOAD_SCREEN } from '../workload/OfficeWorkload.ts';
@@ -192,7 +192,6 @@ function outcome(run: RecordingRun): { metrics: Partial<Record<MetricName, Metri
     `and re-keys (${run.stats.rekeyed}: inter frames far larger than a key frame, encoded again as one); bench/RECORDING-NOTES.md`;
   return {
     metrics: {
-      'host.cpu_pct.recording': notMeasurable('host.cpu_pct.recording', specOf('host.cpu_pct.recording').missing ?? 'a live session with recording'),
       'recording.mb_per_hour': metric('recording.mb_per_hour', round(mbPerHour, 2), {
         p50: round(perMinuteMb.p50, 2),
         p95: round(perMinuteMb.p95, 2),

@@ -24,23 +24,6 @@ export interface RekeyRule {
 }
 
 /**
- * When an inter frame that came out much larger than a key frame of the same screen would be is
- * encoded again, by a new encoder, as a key frame (and the inter frame dropped). This happens
- * when most of the screen shows text the previous frames cannot predict: AV1 intra coding with
- * intra block copy then reuses glyphs anywhere in the frame, which inter prediction cannot
- * (measured: a terminal page raised over another one cost 50-60 KB as an inter frame and about
- * 21 KB as a key frame).
- */
-export interface RekeyRule {
-  /** An inter frame above this many times the last key frame's bytes is encoded again. */
-  factor: number;
-  /** ... and above this many bytes. */
-  minBytes: number;
-  /** ... and at least this many frames after the last key frame. */
-  minFrames: number;
-}
-
-/**
  * When a changed frame becomes a key frame because it brings content the previous frame cannot
  * predict (a window of another colour raised over most of the screen): intra coding with block
  * copy then costs less than inter coding (measured: about 21 KB instead of 50-60 KB for a terminal

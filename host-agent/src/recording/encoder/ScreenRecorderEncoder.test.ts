@@ -150,6 +150,38 @@ describe('ScreenRecorderEncoder (Xvfb)', () => {
     }
   });
 
+  it('under load it skips grabs instead of queueing them, then records the newest screen', async () => {
+    const r = recorder(x, { fps: 4 });
+    const startedAt = performance.now();
+    await r.rec.start();
+    await sleep(600);
+    const [, encoder] = r.rec.pids;
+    // A busy encoder (stopped for 2 s, well within maxLagMs) while the screen keeps changing.
+    process.kill(encoder!, 'SIGSTOP');
+    let lastChangeAt = 0;
+    try {
+      for (const colour of ['#703030', '#307030', '#303070', '#707030', '#307070', '#703070']) {
+        await x.run('xsetroot', ['-solid', colour]);
+        lastChangeAt = performance.now();
+        await sleep(330);
+      }
+    } finally {
+      process.kill(encoder!, 'SIGCONT');
+    }
+    await sleep(2500);
+    await r.rec.close();
+    assert.deepEqual(r.errors, [], 'the recorder did not fall behind');
+    assert.ok(r.rec.stats.skipped >= 2, `skipped ${r.rec.stats.skipped} grabs`);
+    const frames = r.frames();
+    // Recording time runs from start(): the screen after the last change was recorded.
+    const lastChangeT = lastChangeAt - startedAt;
+    assert.ok(
+      frames.some((f) => f.t > lastChangeT),
+      `no frame after the last change at ${Math.round(lastChangeT)} ms: ${frames.map((f) => f.t).join(', ')}`,
+    );
+    assert.ok(frames.length < r.rec.stats.samples, 'not every grab was encoded');
+  });
+
   it('refuses a second start', async () => {
     const r = recorder(x);
     await r.rec.start();

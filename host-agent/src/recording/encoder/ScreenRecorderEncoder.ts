@@ -40,6 +40,12 @@ export interface ScreenRecorderEncoderOptions {
   maxKeyLagMs?: number;
   /** Frames waiting inside the encoders above which the recorder is behind. Default 8. */
   maxBacklog?: number;
+  /**
+   * Frames inside the encoders from which new grabs are not queued: under load (a screen flooded
+   * with new text) the recorder then encodes the newest screen once the encoder has caught up,
+   * at a lower frame rate, instead of queueing every grab until it is behind. Default 2.
+   */
+  maxQueued?: number;
   /** Draw the mouse pointer into the recording. Default true. */
   drawMouse?: boolean;
   /** Milliseconds `start()` waits for the first encoded frame. Default 15000. */
@@ -110,13 +116,15 @@ export class ScreenRecorderEncoder {
   private _width = 0;
   private _height = 0;
   private _codec: string | undefined;
-  private readonly _stats: RecorderStats = { samples: 0, frames: 0, keyFrames: 0, bytes: 0, rekeyed: 0, maxKeyLagMs: 0, maxFrameLagMs: 0 };
+  private readonly _stats: RecorderStats = { samples: 0, frames: 0, keyFrames: 0, bytes: 0, rekeyed: 0, skipped: 0, maxKeyLagMs: 0, maxFrameLagMs: 0 };
   private segmentTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private startTimer: NodeJS.Timeout | undefined;
   private settleStart: ((err?: RecorderError) => void) | undefined;
   private started = false;
   private failed = false;
+  /** A changed grab was skipped under load: the next one counts as changed. */
+  private skippedChange = false;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -234,7 +242,16 @@ export class ScreenRecorderEncoder {
     this.lastSampleAt = at;
     this.options.tap?.({ t, changed, frame });
     const current = this.gops.at(-1);
-    const action = this.keys.decide(changed, at);
+    const dirty = changed || this.skippedChange;
+    if (current && this.inFlight.length >= (this.options.maxQueued ?? 2)) {
+      if (dirty) {
+        this.skippedChange = true;
+        this._stats.skipped++;
+      }
+      return;
+    }
+    this.skippedChange = false;
+    const action = this.keys.decide(dirty, at);
     if (action === 'key' || !current) {
       this.startGop(frame, t, at);
     } else if (action === 'frame') {

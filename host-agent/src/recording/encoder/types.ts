@@ -30,6 +30,8 @@ export interface RecorderStats {
   bytes: number;
   /** Inter frames encoded again as key frames (see RekeyRule). */
   rekeyed: number;
+  /** Changed grabs not encoded because the encoders were busy (a newer grab was encoded instead). */
+  skipped: number;
   /** Longest milliseconds from grabbing a frame to its encoded form: key frames and the others. */
   maxKeyLagMs: number;
   maxFrameLagMs: number;

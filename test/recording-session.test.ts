@@ -294,7 +294,7 @@ async function waitForEmptySpool(agent: TestAgent, timeoutMs = 30_000): Promise<
   }
 }
 
-/** The pid of the recorder's x11grab (1 fps) of this agent, a child of the agent process. */
+/** The pid of the recorder's x11grab (a few fps) of this agent, a child of the agent process. */
 async function recorderGrabberPid(agent: TestAgent): Promise<number> {
   for (const deadline = Date.now() + 20_000; ; await sleep(200)) {
     const out = await run('ps', ['-eo', 'pid=,ppid=,args=']);
@@ -303,7 +303,9 @@ async function recorderGrabberPid(agent: TestAgent): Promise<number> {
       .map((l) => l.trim())
       .find((l) => {
         const [, ppid] = l.split(/\s+/);
-        return Number(ppid) === agent.proc.child.pid && /x11grab -framerate 1 /.test(l);
+        // The live capture grabs at 30 fps; the recorder's grab is the slower one.
+        const fps = Number(/x11grab -framerate (\d+) /.exec(l)?.[1] ?? 30);
+        return Number(ppid) === agent.proc.child.pid && fps < 30;
       });
     if (line) return Number(line.split(/\s+/)[0]);
     if (Date.now() > deadline) throw new Error('no recorder grabber found');

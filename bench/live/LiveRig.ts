@@ -125,16 +125,16 @@ export class LiveRig {
   }
 
   /**
-   * Process id of the agent's live capture child (ffmpeg x11grab at the live frame rate), while a
-   * session is live. The recorder's own x11grab runs at 1 fps and its encoders read a pipe, so
-   * the frame rate tells them apart.
+   * Process id of the agent's live capture child (ffmpeg x11grab at the live frame rate, 30), while
+   * a session is live. The recorder's own x11grab runs at a few fps (4) and its encoders read a
+   * pipe, so the frame rate tells them apart.
    */
   ffmpegPid(): number | undefined {
     return childrenOf(this.agentPid).find((c) => {
       if (c.comm !== 'ffmpeg') return false;
       const args = argsOf(c.pid);
       const fps = Number(args[args.indexOf('-framerate') + 1]);
-      return args.includes('x11grab') && fps > 1;
+      return args.includes('x11grab') && fps >= 10;
     })?.pid;
   }
 

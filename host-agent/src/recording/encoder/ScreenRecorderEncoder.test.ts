@@ -182,6 +182,26 @@ describe('ScreenRecorderEncoder (Xvfb)', () => {
     assert.ok(frames.length < r.rec.stats.samples, 'not every grab was encoded');
   });
 
+  it('grabs faster than it records, takes one grab per second, and never loses a change between takes', async () => {
+    const r = recorder(x, { fps: 1, grabFps: 4 });
+    const startedAt = performance.now();
+    await r.rec.start();
+    const changes: number[] = [];
+    for (const colour of ['#506070', '#705060', '#607050']) {
+      await sleep(1400);
+      await x.run('xsetroot', ['-solid', colour]);
+      changes.push(performance.now() - startedAt);
+    }
+    await sleep(2200);
+    await r.rec.close();
+    assert.deepEqual(r.errors, []);
+    const frames = r.frames();
+    const elapsedS = (performance.now() - startedAt) / 1000;
+    assert.ok(r.rec.stats.samples <= Math.ceil(elapsedS) + 1, `${r.rec.stats.samples} grabs taken in ${elapsedS.toFixed(1)} s`);
+    // Each change shows up in a frame after it, even when the grab that saw it was not taken.
+    for (const at of changes) assert.ok(frames.some((f) => f.t > at && f.t < at + 1600), `no frame for the change at ${Math.round(at)} ms: ${frames.map((f) => f.t).join(', ')}`);
+  });
+
   it('refuses a second start', async () => {
     const r = recorder(x);
     await r.rec.start();

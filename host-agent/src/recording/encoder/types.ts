@@ -21,7 +21,7 @@ export interface RecordingStream {
 
 /** Counters for logs and benchmarks. */
 export interface RecorderStats {
-  /** Frames grabbed. */
+  /** Grabs taken: one per recording interval (more are grabbed; see grabFps). */
   samples: number;
   /** Frames encoded (changed ones, plus key frames made at idle moments). */
   frames: number;

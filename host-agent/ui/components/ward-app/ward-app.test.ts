@@ -241,6 +241,20 @@ describe('wl-ward-app', () => {
       expect(deepActiveElement()?.textContent?.trim()).to.equal('End session');
     });
 
+    it('keeps a state the agent pushed while the answer to Allow was on its way (live before the answer)', async () => {
+      const starting: WardState = { ...idle, state: 'connecting', technician, permissions: ['view', 'control'] };
+      const { el, api } = await page(consent, { ok: true, data: starting });
+      const answer = api.consent.bind(api);
+      api.consent = async (decision) => {
+        api.subscriber!.state(live);
+        return answer(decision);
+      };
+      await click(el, byRole(el.shadowRoot!, 'button', 'Allow'));
+      await settled(el);
+      expect(el.state?.state).to.equal('live');
+      expect(say(byRole(el.shadowRoot!, 'region'))).to.contain('The technician may:');
+    });
+
     it('Decline posts accept false without permissions', async () => {
       const declined: WardState = { ...idle, state: 'ended', endReason: 'declined' };
       const { el, api } = await page(consent, { ok: true, data: declined });

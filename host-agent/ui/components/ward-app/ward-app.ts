@@ -41,6 +41,8 @@ export class WardApp extends LitElement {
   private busy = false;
   private failed: Failure | undefined = undefined;
   private unsubscribe: (() => void) | undefined;
+  /** States pushed by the agent so far: an answer to a request is older than any pushed after it was sent. */
+  private pushed = 0;
 
   constructor() {
     super();
@@ -55,6 +57,7 @@ export class WardApp extends LitElement {
         if (state.state !== this.state?.state) {
           this.failed = undefined;
         }
+        this.pushed++;
         this.state = state;
       },
       connection: (open) => {
@@ -279,10 +282,13 @@ export class WardApp extends LitElement {
     }
     this.busy = true;
     this.failed = undefined;
+    const pushedBefore = this.pushed;
     const result = await call();
     this.busy = false;
     if (result.ok) {
-      this.state = result.data;
+      // A state pushed while the request was under way is newer than the answer (e.g. `live` right
+      // after Allow): keep it.
+      if (this.pushed === pushedBefore) this.state = result.data;
     } else {
       this.failed = kind;
     }

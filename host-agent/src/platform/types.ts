@@ -28,11 +28,6 @@ export interface ScreenCapture {
    * `onError` is called once if capture dies (e.g. ffmpeg exits), never after `close()`.
    */
   start(onFrame: (f: CapturedFrame) => void, onError: (e: Error) => void): Promise<void>;
-  /**
-   * Delivers the current screen again now, and every frame for the settle period, as after a
-   * change: a capture started before anyone watched gives a new viewer a sharp picture at once.
-   */
-  refresh(): void;
   /** Stops capturing. Safe to call twice; kills child processes, removes listeners. */
   close(): void;
 }

@@ -101,15 +101,6 @@ export class HostPeer {
   }
 
   /**
-   * Starts the screen capture ahead of the grant (ffmpeg takes a few hundred milliseconds to
-   * deliver its first frame) while the session waits for consent and the recorder. Nothing is
-   * sent: frames reach the track only once `view` is granted.
-   */
-  prepare(): void {
-    void this.startCapture();
-  }
-
-  /**
    * Starts the session with these permissions (CON2): the screen track and capture only with
    * `view`, input only with `control`. Tells the viewer what was granted. Call once.
    */
@@ -120,15 +111,8 @@ export class HostPeer {
     if (this.granted.has('view')) {
       const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track.kind === 'video');
       await transceiver?.sender.replaceTrack(this.track);
-      if (this.capturing) {
-        // Started by prepare(): send the current screen now rather than at the next keep-alive.
-        this.options.capture.refresh();
-        this.maybeLive();
-      } else {
-        await this.startCapture();
-      }
+      await this.startCapture();
     } else {
-      this.options.capture.close();
       this.maybeLive();
     }
   }
@@ -176,8 +160,7 @@ export class HostPeer {
     try {
       await this.options.capture.start(
         (frame) => {
-          // CON2: no pixel leaves before `view` is granted, nor while the recording is stopped.
-          if (!this.closed && !this.frozen && this.granted?.has('view')) this.source.onFrame(frame);
+          if (!this.closed && !this.frozen) this.source.onFrame(frame);
         },
         (err) => {
           this.options.log.error({ err: err.message }, 'screen capture failed');

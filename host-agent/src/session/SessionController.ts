@@ -330,8 +330,6 @@ export class SessionController {
     this.options.gate.confirmAttempt();
     const requested = current.requested ?? [];
     this.startRecorder(current);
-    // The capture warms up while consent and the recorder are awaited; nothing is sent before the grant.
-    if (requested.includes('view')) current.peer?.prepare();
     if (this.options.unattended) {
       current.recorder?.event('consent', { decision: 'unattended', permissions: requested });
       this.report(current, 'consent_skipped_unattended', requested);

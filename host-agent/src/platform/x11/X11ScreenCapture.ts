@@ -88,14 +88,6 @@ export class X11ScreenCapture implements ScreenCapture {
     });
   }
 
-  /** See {@link ScreenCapture.refresh}. */
-  refresh(): void {
-    if (!this.lastFrame || this.closed || this.failed) return;
-    const now = performance.now();
-    this.lastChangeAt = now;
-    this.deliver(this.lastFrame, now);
-  }
-
   /** Stops ffmpeg and drops all callbacks. Safe to call twice. */
   close(): void {
     if (this.closed) return;

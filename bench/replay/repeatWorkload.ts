@@ -76,7 +76,7 @@ export function planEvents(workload: EncodedWorkload, periodMs: number): Timelin
     let t = workload.planStartMs + block.atMs;
     for (const step of block.steps) t = noteStep(timeline, step, t);
   }
-  const { events } = timeline.rest();
+  const events = timeline.rest();
   return events.filter((e) => e.t < periodMs).sort((a, b) => a.t - b.t);
 }
 

@@ -15,7 +15,6 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** An encoder whose segments and failures the test decides. */
 class ScriptedEncoder implements RecorderEncoder {
-  readonly pids: number[] = [];
   closed = false;
   constructor(
     readonly events: ScreenRecorderEncoderEvents,

@@ -10,8 +10,6 @@ import { Timeline } from './Timeline.ts';
 export interface RecorderEncoder {
   start(): Promise<RecordingStream>;
   close(): Promise<void>;
-  /** Process ids of the encoder's helpers (for logs and fault tests). */
-  readonly pids: number[];
 }
 
 /** Where sealed parts go: the agent's spool and uploader ({@link Uploader}). */
@@ -104,11 +102,6 @@ export class SessionRecorder {
   /** Milliseconds since the recording started. */
   now(): number {
     return Math.round(performance.now() - this.origin);
-  }
-
-  /** Process ids of the running encoder's helpers. */
-  get pids(): number[] {
-    return this.encoder?.pids ?? [];
   }
 
   /** Notes a session event (consent, permission changes, end...) in the timeline. */
@@ -264,10 +257,11 @@ export class SessionRecorder {
     this.encoder = undefined;
     await encoder?.close().catch((err: unknown) => this.options.log.warn({ err: String(err) }, 'recorder did not close cleanly'));
     if (!this.writer) return;
-    const { events, lastT } = this.timeline.rest();
+    const events = this.timeline.rest();
     if (events.length) {
+      // Every event was timed with now(), so this segment ends at or after the latest of them.
       const startMs = this.lastEnd;
-      const endMs = Math.max(startMs, lastT, this.now());
+      const endMs = Math.max(startMs, this.now());
       this.lastEnd = endMs;
       this.seal({ startMs, endMs, frames: [], events: events.map((e) => ({ ...e, t: Math.min(endMs, Math.max(startMs, e.t)) })) });
     }

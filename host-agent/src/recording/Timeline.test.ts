@@ -50,8 +50,8 @@ test('take() hands out only events before the segment end, clamped into the segm
     { t: 6000, type: 'consent', data: { decision: 'allowed' } },
   ]);
   tl.input(10_100, { type: 'input:text', text: 'e' });
-  assert.deepEqual(tl.rest(), { events: [{ t: 10_100, type: 'input:text', data: { text: 'e', durationMs: 0 } }], lastT: 10_100 });
-  assert.deepEqual(tl.rest(), { events: [], lastT: 0 });
+  assert.deepEqual(tl.rest(), [{ t: 10_100, type: 'input:text', data: { text: 'e', durationMs: 0 } }]);
+  assert.deepEqual(tl.rest(), []);
 });
 
 test('a very long burst is split so no event grows without bound', () => {

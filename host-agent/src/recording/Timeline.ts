@@ -65,12 +65,12 @@ export class Timeline {
     return taken.map((e) => ({ ...e, t: Math.min(endMs, Math.max(startMs, e.t)) })).sort((a, b) => a.t - b.t);
   }
 
-  /** Everything left, for the last segment (which ends at or after the latest event). */
-  rest(): { events: TimelineEvent[]; lastT: number } {
+  /** Everything left, for the last segment (which must end at or after the latest event). */
+  rest(): TimelineEvent[] {
     this.endBurst();
     const events = this.events;
     this.events = [];
-    return { events, lastT: events.reduce((m, e) => Math.max(m, e.t), 0) };
+    return events;
   }
 
   private text(t: number, text: string): void {

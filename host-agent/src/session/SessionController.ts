@@ -415,27 +415,16 @@ export class SessionController {
       current.peer?.send({ type: 'session:ended', reason: 'recording_failed' });
       this.finish('recording_failed', true);
     };
+    const freeze = (frozen: boolean) => (): void => {
+      if (this.current !== current) return;
+      current.peer?.setFrozen(frozen);
+      this.update({ frozen });
+    };
     const recorder = new SessionRecorder({
+      ...recording,
       info: { sessionId, hostId, technician },
-      policy: recording.policy,
-      signer: recording.signer,
-      sink: recording.sink,
-      newEncoder: recording.newEncoder,
-      ...(recording.windowTitle ? { windowTitle: recording.windowTitle } : {}),
       log,
-      events: {
-        onFrozen: () => {
-          if (this.current !== current) return;
-          current.peer?.setFrozen(true);
-          this.update({ frozen: true });
-        },
-        onResumed: () => {
-          if (this.current !== current) return;
-          current.peer?.setFrozen(false);
-          this.update({ frozen: false });
-        },
-        onFailed: failed,
-      },
+      events: { onFrozen: freeze(true), onResumed: freeze(false), onFailed: failed },
     });
     current.recorder = recorder;
     recorder.event('session:start', {

@@ -120,6 +120,8 @@ export class ScreenRecorderEncoder {
   private readonly segments: Segmenter;
   private startedAt = 0;
   private lastSampleAt = 0;
+  /** The grabber has delivered a frame. */
+  private grabbed = false;
   private readonly keys: KeyPolicy;
   private _width = 0;
   private _height = 0;
@@ -250,6 +252,7 @@ export class ScreenRecorderEncoder {
   private onSample(frame: Buffer, changed: boolean, at: number): void {
     if (this.failed || this.closing) return;
     this.lastSampleAt = at;
+    this.grabbed = true;
     const dirty = changed || this.unrecordedChange;
     // One grab per recording interval (half a grab interval early is on time).
     const intervalMs = 1000 / (this.options.fps ?? 1) - 500 / this.grabFps;
@@ -406,7 +409,8 @@ export class ScreenRecorderEncoder {
     if (this.failed || this.closing) return;
     const now = performance.now();
     const silentMs = now - this.lastSampleAt;
-    if (silentMs > 1000 / (this.options.fps ?? 1) + GRAB_SILENCE_MS) {
+    // Until the first grab, a slow start (ffmpeg on a busy machine) is startTimeoutMs's to judge.
+    if (this.grabbed && silentMs > 1000 / (this.options.fps ?? 1) + GRAB_SILENCE_MS) {
       this.fail(RecorderError.captureFailed(`no frame from the grabber for ${Math.round(silentMs)} ms`));
       return;
     }

@@ -115,12 +115,15 @@ describe('recordings: search and replay in the browser (issue 4)', () => {
     // the policy also lists; the browser below has only its own key.)
     const folder = await readRecordingFolder(join(broker.dataDir, 'recordings', recordingId));
     const reader = await openRecording(folder.header!, setup.auditorKey);
-    let typedAt = -1;
+    // Typing that spans a segment end is split into two input:text events: join them in order.
+    const typing: Array<{ t: number; text: string }> = [];
     for (const [i, bytes] of folder.segments.entries()) {
-      const typed = (await reader.openSegment(bytes, i)).events.find((e) => e.type === 'input:text' && String(e.data?.['text']).includes(WORD));
-      if (typed) typedAt = typed.t;
+      for (const e of (await reader.openSegment(bytes, i)).events) if (e.type === 'input:text') typing.push({ t: e.t, text: String(e.data?.['text']) });
     }
-    assert.ok(typedAt >= 0, 'the word is in the timeline');
+    const at = typing.map((e) => e.text).join('').indexOf(WORD);
+    assert.ok(at >= 0, `the word is in the timeline: ${JSON.stringify(typing)}`);
+    let offset = 0;
+    const typedAt = typing.find((e) => (offset += e.text.length) > at)!.t;
 
     await audit.getByRole('button', { name: 'Show recordings' }).click();
     const table = audit.getByRole('table', { name: 'Recordings' });

@@ -134,7 +134,9 @@ describe('ScreenRecorderEncoder (Xvfb)', () => {
   }
 
   it('reports itself behind when frames wait too long in the encoder', async () => {
-    const r = recorder(x, { fps: 2, maxLagMs: 500, maxKeyLagMs: 500 });
+    // Only inter frames are judged here: the first key frame keeps the default allowance, so a
+    // slow start on a busy machine is not mistaken for the stall this test makes.
+    const r = recorder(x, { fps: 2, maxLagMs: 500 });
     await r.rec.start();
     const [, encoder] = r.rec.pids;
     // A stopped encoder keeps its frames: exactly what a machine too slow for it looks like.

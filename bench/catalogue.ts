@@ -28,8 +28,10 @@ export const CATALOGUE = {
   },
   'input.latency_ms': { unit: 'ms', target: 'p50 <= 50, p95 <= 80 (peer: 102.5 / 119)', scenario: 'input' },
   'video.fps': { unit: 'frames/s', target: '>= 30 (peer: ~16)', scenario: 'video' },
+  'video.fps.scroll': { unit: 'frames/s', target: '>= 30 (peer: ~16, measured on the flood)', scenario: 'video' },
   'host.cpu_pct': { unit: '% of one core', target: 'idle <= 3 (peer: 6-7)', scenario: 'video' },
   'host.cpu_pct.busy': { unit: '% of one core', target: 'report', scenario: 'video' },
+  'host.cpu_pct.scroll': { unit: '% of one core', target: 'report (live only, page scrolling)', scenario: 'video' },
   'host.cpu_pct.ffmpeg_idle': { unit: '% of one core', target: 'report (part of host.cpu_pct)', scenario: 'video' },
   'host.cpu_pct.ffmpeg_busy': { unit: '% of one core', target: 'report (part of host.cpu_pct.busy)', scenario: 'video' },
   'host.cpu_pct.recording': {
@@ -40,6 +42,11 @@ export const CATALOGUE = {
   'host.cpu_pct.recording_busy': {
     unit: '% of one core',
     target: 'report (live + recording, screen flooded; live only: host.cpu_pct.busy)',
+    scenario: 'video',
+  },
+  'host.cpu_pct.recording_scroll': {
+    unit: '% of one core',
+    target: 'report (live + recording, page scrolling; live only: host.cpu_pct.scroll)',
     scenario: 'video',
   },
   'recording.mb_per_hour': {

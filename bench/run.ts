@@ -32,8 +32,8 @@ const IMPLEMENTED: Partial<Record<ScenarioName, { run: Scenario; live: boolean; 
   // Both recording modes, each on a rig of its own (about 3.5 minutes on 2 cores).
   session: { run: sessionScenario, live: true, timeoutMs: 480_000 },
   input: { run: inputScenario, live: true, timeoutMs: 240_000 },
-  // Recorded and live only, each on a rig of its own (about 3 minutes).
-  video: { run: videoScenario, live: true, timeoutMs: 420_000 },
+  // Recorded and live only, each on a rig of its own, with the flood and the scrolling page (about 5 minutes).
+  video: { run: videoScenario, live: true, timeoutMs: 600_000 },
   broker: { run: brokerScenario, live: false, timeoutMs: 600_000 },
   // The workload's length plus set-up, SSIM and decode timing (about 3 minutes for 10 minutes).
   recording: { run: recordingScenario, live: false, timeoutMs: (RECORDING_MINUTES + 12) * 60_000 },

@@ -1,12 +1,15 @@
-// video.fps and host.cpu_pct*: frames decoded in the viewer and the host agent's CPU, first with a
-// session open on an idle screen, then while `ls -R /usr` floods a full-screen xterm; once with the
-// session recorded (the product's default) and once on an agent with `--recording off`.
+// video.fps* and host.cpu_pct*: frames decoded in the viewer and the host agent's CPU, first with a
+// session open on an idle screen, then while `ls -R /usr` floods a full-screen xterm, then while a
+// long inventory page scrolls by itself in full-screen Chromium; once with the session recorded
+// (the product's default) and once on an agent with `--recording off`.
 import type { LiveRig, ProbeWindow } from '../live/LiveRig.ts';
-import type { FrameCounters, InboundVideo } from '../live/probe.ts';
-import { CpuWindow, TreeCpuWindow } from '../lib/proc.ts';
+import { measureWindow, screenChangeRate, type HostPids, type WindowFigures } from '../live/videoWindow.ts';
+import { TreeCpuWindow } from '../lib/proc.ts';
 import { sleep } from '../lib/progress.ts';
 import { fromSamples, type ScenarioOutcome } from '../lib/results.ts';
 import { round, summarize } from '../lib/stats.ts';
+import { ScrollingPage } from '../workload/ScrollingPage.ts';
+import { stopChild } from '../workload/desktop.ts';
 import type { Scenario } from './types.ts';
 
 /** Measurement windows per phase, and their length in milliseconds. */
@@ -15,52 +18,83 @@ const WINDOW_MS = 10_000;
 /** Milliseconds to let the idle phase settle before its first window. */
 const IDLE_SETTLE_MS = 3_000;
 /**
- * Milliseconds between starting the flood and the first busy window, so the sender's bandwidth
- * estimate has left its start value. It still moves during the windows (1.3-2.7 Mbit/s seen), and
- * fps with it: the per-window bitrates are in the note.
+ * Milliseconds between starting a load (the flood, the scrolling page) and its first window, so the
+ * sender's bandwidth estimate has left its start value. It still moves during the windows
+ * (1.3-2.7 Mbit/s seen), and fps with it: the per-window bitrates are in the note.
  */
 const BUSY_SETTLE_MS = 10_000;
 /** Seconds of the screen-change probe. */
 const PROBE_SECONDS = 5;
 
-/** One window: frame rates in the viewer and CPU (% of one core) on the host. */
-interface WindowFigures {
-  decodedFps: number;
-  presentedFps: number;
-  /** Frames that arrived complete (getStats framesReceived) per second. */
-  receivedFps: number;
-  /** Milliseconds of decoding per decoded frame. */
-  decodeMs: number;
-  /** Video bitrate received, kbit/s. */
-  kbps: number;
-  /** The host agent and every process it started (living or exited during the window). */
-  totalPct: number;
-  /** The agent's node process alone. */
-  agentPct: number;
-  /** Its live capture child (ffmpeg x11grab at 30 fps) alone. */
-  ffmpegPct: number;
-  /** The rest of the tree: the recorder's x11grab and encoders when the session is recorded. */
-  otherPct: number;
-  /** Smallest decoded frame during the window, e.g. "1280x800". */
-  minSize: string;
-  codec: string;
-}
-
-/** The processes whose CPU is measured. */
-interface HostPids {
-  agent: number;
-  ffmpeg: number;
+/** What one load (the flood, the scrolling page) gave. */
+interface LoadFigures {
+  windows: WindowFigures[];
+  /** Screen changes per second under the load (a separate x11grab probe after the windows). */
+  changesPerSecond: number;
+  /** CPU (% of one core) of the load's own processes (xterm and `ls`, or the page's Chromium) over settling and windows. */
+  loadPct: number;
 }
 
 /** What one recording mode gave. */
 interface ModeFigures {
   idle: WindowFigures[];
-  busy: WindowFigures[];
-  /** Screen changes per second while flooded (a separate x11grab probe after the windows). */
-  changesPerSecond: number;
+  /** `ls -R /usr` flooding a full-screen xterm. */
+  busy: LoadFigures;
+  /** The inventory page scrolling by itself in full-screen Chromium. */
+  scroll: LoadFigures;
   /** Recorder incidents the agent logged during the phases ("recorder stopped: session frozen" and the like). */
   recorderEvents: string[];
 }
+
+/** A load that keeps the host screen busy. */
+interface ScreenLoad {
+  /** Name in progress lines and recorder incidents. */
+  name: string;
+  /** Starts it on the rig's display; resolves to its process and a function that ends it. */
+  start(rig: LiveRig): Promise<{ pid: number; stop: () => Promise<void> }>;
+}
+
+/** Epoch milliseconds at which a load started; recorder incidents are timed from it. */
+interface LoadStart {
+  name: string;
+  at: number;
+}
+
+/** What the phases of one mode share. */
+interface ModeRun {
+  rig: LiveRig;
+  pids: HostPids;
+  mode: string;
+  log: (message: string) => void;
+  /** Filled as the loads start. */
+  starts: LoadStart[];
+}
+
+/** `ls -R /usr` in a loop in a full-screen xterm of small text: nearly every grab a new screen. */
+const FLOOD: ScreenLoad = {
+  name: 'flood',
+  start: (rig) => {
+    const xterm = rig.x.spawn('xterm', [
+      '-title', 'wardlink-bench-flood',
+      '-geometry', '180x62+0+0',
+      '-fa', 'DejaVu Sans Mono', '-fs', '9',
+      '-e', 'sh', '-c', 'while :; do ls -R /usr; done',
+    ]);
+    return Promise.resolve({ pid: xterm.pid ?? NaN, stop: () => stopChild(xterm) });
+  },
+};
+
+/** The scrolling page: inventory rows, and pixels per second (3 per frame at 60 Hz). */
+const SCROLL_PAGE = { rows: 3_000, pxPerSecond: 180 } as const;
+
+/** The device inventory scrolling itself in full-screen Chromium (app mode, offline). */
+const SCROLL: ScreenLoad = {
+  name: 'scrolling page',
+  start: async (rig) => {
+    const page = await ScrollingPage.open(rig.x, SCROLL_PAGE);
+    return { pid: page.pid ?? NaN, stop: () => page.close() };
+  },
+};
 
 /** Log messages of the agent that mean the recorder stopped or came back (SREC5). */
 const RECORDER_EVENTS = [
@@ -77,53 +111,25 @@ export const videoScenario: Scenario = async (ctx) => {
   return outcome(liveOnly, recorded);
 };
 
-/** Opens a session, measures the idle and the flooded screen, and ends the session. */
+/** Opens a session, measures the idle screen, the flood and the scrolling page, and ends the session. */
 async function measureMode(rig: LiveRig, mode: string, log: (m: string) => void): Promise<ModeFigures> {
   await rig.connect();
   const since = Date.now();
-  /** Epoch ms when the flood started; incidents are timed from it. */
-  let floodAt: number | undefined;
+  const starts: LoadStart[] = [];
   try {
     await rig.video.evaluate((el) => (window as unknown as ProbeWindow).__wlBench.watch(el as HTMLVideoElement, null));
     const ffmpeg = rig.ffmpegPid();
     if (!ffmpeg) throw new Error('the host agent has no ffmpeg capture child during the session');
-    const pids = { agent: rig.agentPid, ffmpeg };
-    const phase = async (name: string, settleMs: number): Promise<WindowFigures[]> => {
-      await sleep(settleMs);
-      const out: WindowFigures[] = [];
-      for (let i = 0; i < WINDOWS; i++) {
-        const w = await measureWindow(rig, pids);
-        out.push(w);
-        log(
-          `video (${mode}): ${name} window ${i + 1}/${WINDOWS}: ${w.decodedFps.toFixed(1)} fps decoded ` +
-            `(${w.receivedFps.toFixed(1)} received, ${w.kbps.toFixed(0)} kbit/s), host agent ${w.totalPct.toFixed(1)}% ` +
-            `(node ${w.agentPct.toFixed(1)}%, capture ffmpeg ${w.ffmpegPct.toFixed(1)}%, other children ${w.otherPct.toFixed(1)}%), ` +
-            `smallest frame ${w.minSize}`,
-        );
-      }
-      return out;
-    };
-
-    const idle = await phase('idle', IDLE_SETTLE_MS);
-    const flood = rig.x.spawn('xterm', [
-      '-title', 'wardlink-bench-flood',
-      '-geometry', '180x62+0+0',
-      '-fa', 'DejaVu Sans Mono', '-fs', '9',
-      '-e', 'sh', '-c', 'while :; do ls -R /usr; done',
-    ]);
-    floodAt = Date.now();
-    try {
-      const busy = await phase('busy', BUSY_SETTLE_MS);
-      const changesPerSecond = await screenChangeRate(rig);
-      log(`video (${mode}): the flooded screen changed ${changesPerSecond.toFixed(1)} times/s (separate ${PROBE_SECONDS} s ffmpeg probe)`);
-      const recorderEvents = recorderIncidents(rig.agentLog(), since, floodAt);
-      if (recorderEvents.length) log(`video (${mode}): the agent logged ${recorderEvents.join('; ')}`);
-      return { idle, busy, changesPerSecond, recorderEvents };
-    } finally {
-      flood.kill('SIGTERM');
-    }
+    const run: ModeRun = { rig, pids: { agent: rig.agentPid, ffmpeg }, mode, log, starts };
+    const idle = await measurePhase(run, 'idle', IDLE_SETTLE_MS);
+    // One load after the other: the flood's xterm is closed before the page opens.
+    const busy = await measureLoad(run, FLOOD);
+    const scroll = await measureLoad(run, SCROLL);
+    const recorderEvents = recorderIncidents(rig.agentLog(), since, starts);
+    if (recorderEvents.length) log(`video (${mode}): the agent logged ${recorderEvents.join('; ')}`);
+    return { idle, busy, scroll, recorderEvents };
   } catch (err) {
-    const events = recorderIncidents(rig.agentLog(), since, floodAt);
+    const events = recorderIncidents(rig.agentLog(), since, starts);
     if (!events.length) throw err;
     throw new Error(`${err instanceof Error ? err.message : String(err)} (the agent logged: ${events.join('; ')})`, { cause: err });
   } finally {
@@ -131,11 +137,47 @@ async function measureMode(rig: LiveRig, mode: string, log: (m: string) => void)
   }
 }
 
+/** Starts `load`, measures its windows after BUSY_SETTLE_MS and the screen's change rate, and ends it. */
+async function measureLoad(run: ModeRun, load: ScreenLoad): Promise<LoadFigures> {
+  const { pid, stop } = await load.start(run.rig);
+  run.starts.push({ name: load.name, at: Date.now() });
+  try {
+    const cpu = new TreeCpuWindow(pid);
+    const windows = await measurePhase(run, load.name, BUSY_SETTLE_MS);
+    const loadPct = cpu.read();
+    const changesPerSecond = await screenChangeRate(run.rig, PROBE_SECONDS);
+    run.log(
+      `video (${run.mode}): under the ${load.name} the screen changed ${changesPerSecond.toFixed(1)} times/s ` +
+        `(separate ${PROBE_SECONDS} s ffmpeg probe); the ${load.name} itself used ${loadPct.toFixed(1)}% CPU`,
+    );
+    return { windows, changesPerSecond, loadPct };
+  } finally {
+    await stop();
+  }
+}
+
+/** Waits `settleMs`, then measures WINDOWS windows, one progress line each. */
+async function measurePhase(run: ModeRun, name: string, settleMs: number): Promise<WindowFigures[]> {
+  await sleep(settleMs);
+  const out: WindowFigures[] = [];
+  for (let i = 0; i < WINDOWS; i++) {
+    const w = await measureWindow(run.rig, run.pids, WINDOW_MS);
+    out.push(w);
+    run.log(
+      `video (${run.mode}): ${name} window ${i + 1}/${WINDOWS}: ${w.decodedFps.toFixed(1)} fps decoded ` +
+        `(${w.receivedFps.toFixed(1)} received, ${w.kbps.toFixed(0)} kbit/s), host agent ${w.totalPct.toFixed(1)}% ` +
+        `(node ${w.agentPct.toFixed(1)}%, capture ffmpeg ${w.ffmpegPct.toFixed(1)}%, other children ${w.otherPct.toFixed(1)}%), ` +
+        `smallest frame ${w.minSize}`,
+    );
+  }
+  return out;
+}
+
 /**
  * The recorder incidents in the agent's log since `since` (epoch ms), with their reasons, timed
- * from the start of the flood (`floodAt`, epoch ms) once there was one.
+ * from the start of the latest load before them (`starts`, in order) once there was one.
  */
-function recorderIncidents(agentLog: string, since: number, floodAt: number | undefined): string[] {
+function recorderIncidents(agentLog: string, since: number, starts: readonly LoadStart[]): string[] {
   const out: string[] = [];
   for (const line of agentLog.split('\n')) {
     if (!line.startsWith('{') || !RECORDER_EVENTS.some((m) => line.includes(m))) continue;
@@ -143,12 +185,7 @@ function recorderIncidents(agentLog: string, since: number, floodAt: number | un
       const entry = JSON.parse(line) as { time?: number; msg?: string; code?: string; reason?: string; err?: string };
       if ((entry.time ?? 0) < since) continue;
       const why = entry.code ?? entry.reason ?? entry.err;
-      const at = entry.time ?? since;
-      const when =
-        floodAt === undefined ? `${Math.round((at - since) / 1000)} s into the session` :
-        at < floodAt ? `${Math.round((floodAt - at) / 1000)} s before the flood` :
-        `${Math.round((at - floodAt) / 1000)} s into the flood`;
-      out.push(`"${entry.msg}"${why ? ` (${why})` : ''} ${when}`);
+      out.push(`"${entry.msg}"${why ? ` (${why})` : ''} ${incidentTime(entry.time ?? since, since, starts)}`);
     } catch {
       continue;
     }
@@ -156,118 +193,120 @@ function recorderIncidents(agentLog: string, since: number, floodAt: number | un
   return out;
 }
 
-/** One window of WINDOW_MS: the viewer's frame counters and statistics, and host CPU from /proc. */
-async function measureWindow(rig: LiveRig, pids: HostPids): Promise<WindowFigures> {
-  const counters = (): Promise<FrameCounters> => rig.tech.evaluate(() => (window as unknown as ProbeWindow).__wlBench.counters());
-  const inbound = async (): Promise<InboundVideo> => {
-    const stats = await rig.tech.evaluate(() => (window as unknown as ProbeWindow).__wlBench.inboundVideo());
-    if (!stats) throw new Error('the viewer has no inbound video statistics');
-    return stats;
-  };
-  await rig.tech.evaluate(() => (window as unknown as ProbeWindow).__wlBench.resetMinSize());
-  const s0 = await inbound();
-  const c0 = await counters();
-  const cpu = new CpuWindow([pids.agent, pids.ffmpeg]);
-  const tree = new TreeCpuWindow(pids.agent);
-  await sleep(WINDOW_MS);
-  const c1 = await counters();
-  const pct = cpu.read();
-  const totalPct = tree.read();
-  const s1 = await inbound();
-  if (rig.ffmpegPid() !== pids.ffmpeg) throw new Error('the capture process changed during a window');
-  const seconds = (c1.now - c0.now) / 1000;
-  const agentPct = pct.get(pids.agent)!;
-  const ffmpegPct = pct.get(pids.ffmpeg)!;
+/** When an incident at `at` (epoch ms) happened, in words, relative to the loads that had started. */
+function incidentTime(at: number, since: number, starts: readonly LoadStart[]): string {
+  const seconds = (ms: number): number => Math.round(ms / 1000);
+  const during = starts.findLast((s) => s.at <= at);
+  if (during) return `${seconds(at - during.at)} s into the ${during.name}`;
+  const first = starts[0];
+  return first ? `${seconds(first.at - at)} s before the ${first.name}` : `${seconds(at - since)} s into the session`;
+}
+
+/** Median of `pick` over `windows`, rounded. */
+function p50(windows: WindowFigures[], pick: (w: WindowFigures) => number, digits = 1): number {
+  return round(summarize(windows.map(pick)).p50, digits);
+}
+
+const WINDOWS_TEXT = `${WINDOWS} windows of ${WINDOW_MS / 1000} s`;
+const TREE =
+  'the host agent\'s process tree (node, its live capture ffmpeg, and when recording the recorder\'s 1 fps x11grab and the ' +
+  'libaom encoders it starts per key frame, exited ones included), /proc utime+stime';
+const FLOOD_TEXT = '`ls -R /usr` loops in a full-screen xterm';
+const SCROLL_TEXT =
+  `a ${SCROLL_PAGE.rows.toLocaleString('en')}-row device inventory scrolls itself (requestAnimationFrame, ` +
+  `${SCROLL_PAGE.pxPerSecond} px/s) in full-screen Chromium (app mode, offline; the flood's xterm closed before)`;
+
+/** Ends a note: the recorder incidents of the mode (both loads), or that there were none. */
+function incidents(m: ModeFigures): string {
+  return m.recorderEvents.length ? `; the agent logged ${m.recorderEvents.join('; ')}` : '; the recorder kept up (no freeze logged)';
+}
+
+/** The host agent's CPU split into its parts (medians), for the recorded notes. */
+function split(ws: WindowFigures[]): string {
+  return (
+    `node ${p50(ws, (w) => w.agentPct)}, live capture ffmpeg ${p50(ws, (w) => w.ffmpegPct)}, recorder (its x11grab and encoders) ` +
+    `${p50(ws, (w) => w.otherPct)}`
+  );
+}
+
+/** Note of a frame-rate metric: the recorded figures in detail, the live-only ones, and how often the screen changed. */
+function fpsNote(load: string, began: string, recorded: LoadFigures, liveOnly: LoadFigures): string {
+  const ws = recorded.windows;
+  const lw = liveOnly.windows;
+  const kbps = (windows: WindowFigures[]): string => windows.map((w) => Math.round(w.kbps)).join(' / ');
+  return (
+    `getVideoPlaybackQuality().totalVideoFrames per second in the viewer while ${load} at 1280x800, session recorded ` +
+    `(as by default), ${WINDOWS_TEXT} starting ${BUSY_SETTLE_MS / 1000} s after ${began}; codec ${ws.at(-1)?.codec ?? 'unknown'}; ` +
+    `smallest decoded frame ${[...new Set(ws.map((w) => w.minSize))].join(', ')}; frames received median ` +
+    `${p50(ws, (w) => w.receivedFps)} fps at ${kbps(ws)} kbit/s per window, presented (requestVideoFrameCallback) ` +
+    `${p50(ws, (w) => w.presentedFps)} fps, decode ${p50(ws, (w) => w.decodeMs)} ms/frame; live only (\`--recording off\`): ` +
+    `${p50(lw, (w) => w.decodedFps)} fps decoded (${p50(lw, (w) => w.receivedFps)} received) at ${kbps(lw)} kbit/s; the screen ` +
+    `itself changed ${round(recorded.changesPerSecond)} times/s (live only: ${round(liveOnly.changesPerSecond)}; separate ` +
+    `${PROBE_SECONDS} s x11grab probe at 30 fps after the windows)`
+  );
+}
+
+/** video.fps and video.fps.scroll. */
+function fpsMetrics(liveOnly: ModeFigures, recorded: ModeFigures): ScenarioOutcome['metrics'] {
+  const decoded = (load: LoadFigures): number[] => load.windows.map((w) => w.decodedFps);
+  const pagePct = `the page's Chromium used ${round(recorded.scroll.loadPct)}% of a core (live only: ${round(liveOnly.scroll.loadPct)})`;
   return {
-    decodedFps: (c1.decoded - c0.decoded) / seconds,
-    presentedFps: (c1.presented - c0.presented) / seconds,
-    receivedFps: (s1.framesReceived - s0.framesReceived) / seconds,
-    decodeMs: ((s1.totalDecodeTime - s0.totalDecodeTime) * 1000) / Math.max(1, s1.framesDecoded - s0.framesDecoded),
-    kbps: ((s1.bytesReceived - s0.bytesReceived) * 8) / 1000 / seconds,
-    totalPct,
-    agentPct,
-    ffmpegPct,
-    // Read a moment apart from the two above: a small negative rest is rounding, not CPU.
-    otherPct: Math.max(0, totalPct - agentPct - ffmpegPct),
-    minSize: Number.isFinite(c1.minWidth) ? `${c1.minWidth}x${c1.minHeight}` : 'no frame',
-    codec: s1.codec,
+    'video.fps': fromSamples('video.fps', decoded(recorded.busy), {
+      note: `${fpsNote(FLOOD_TEXT, 'the flood began', recorded.busy, liveOnly.busy)}${incidents(recorded)}`,
+    }),
+    'video.fps.scroll': fromSamples('video.fps.scroll', decoded(recorded.scroll), {
+      note: `${fpsNote(SCROLL_TEXT, 'the page was painted', recorded.scroll, liveOnly.scroll)}; ${pagePct}${incidents(recorded)}`,
+    }),
   };
 }
 
-/**
- * How often the screen really changes, per second: grabs it at 30 fps with a second ffmpeg for a
- * few seconds and counts frames whose MD5 differs from the previous one.
- */
-async function screenChangeRate(rig: LiveRig): Promise<number> {
-  const out = await rig.x.run(
-    'ffmpeg',
-    [
-      '-hide_banner', '-nostdin', '-loglevel', 'error',
-      '-f', 'x11grab', '-framerate', '30', '-draw_mouse', '0', '-i', rig.x.display,
-      '-t', String(PROBE_SECONDS), '-f', 'framemd5', '-',
-    ],
-    { timeoutMs: 30_000 },
-  );
-  const hashes = out.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').at(-1)!.trim());
-  return hashes.filter((h, i) => i > 0 && h !== hashes[i - 1]).length / PROBE_SECONDS;
+/** host.cpu_pct*. */
+function cpuMetrics(liveOnly: ModeFigures, recorded: ModeFigures): ScenarioOutcome['metrics'] {
+  const total = (ws: WindowFigures[]): number[] => ws.map((w) => w.totalPct);
+  const ffmpeg = (ws: WindowFigures[]): number[] => ws.map((w) => w.ffmpegPct);
+  return {
+    'host.cpu_pct': fromSamples('host.cpu_pct', total(liveOnly.idle), {
+      note: `${TREE}; live only (\`--recording off\`), session open, screen idle, ${WINDOWS_TEXT}; with recording: host.cpu_pct.recording`,
+    }),
+    'host.cpu_pct.busy': fromSamples('host.cpu_pct.busy', total(liveOnly.busy.windows), {
+      note: `the same while \`ls -R /usr\` floods the screen, ${WINDOWS_TEXT}; live only; with recording: host.cpu_pct.recording_busy`,
+    }),
+    'host.cpu_pct.scroll': fromSamples('host.cpu_pct.scroll', total(liveOnly.scroll.windows), {
+      note:
+        `the same while the inventory page scrolls (video.fps.scroll), ${WINDOWS_TEXT}; live only; medians: node ` +
+        `${p50(liveOnly.scroll.windows, (w) => w.agentPct)}, live capture ffmpeg ${p50(liveOnly.scroll.windows, (w) => w.ffmpegPct)}; ` +
+        'with recording: host.cpu_pct.recording_scroll',
+    }),
+    'host.cpu_pct.ffmpeg_idle': fromSamples('host.cpu_pct.ffmpeg_idle', ffmpeg(liveOnly.idle), {
+      note: 'the live ffmpeg x11grab child alone, screen idle, live only',
+    }),
+    'host.cpu_pct.ffmpeg_busy': fromSamples('host.cpu_pct.ffmpeg_busy', ffmpeg(liveOnly.busy.windows), {
+      note: 'the live ffmpeg x11grab child alone, screen flooded, live only',
+    }),
+    'host.cpu_pct.recording': fromSamples('host.cpu_pct.recording', total(recorded.idle), {
+      note:
+        `${TREE}; session open and recorded (the default), screen idle, ${WINDOWS_TEXT}; medians: ${split(recorded.idle)}; ` +
+        `live only: host.cpu_pct`,
+    }),
+    'host.cpu_pct.recording_busy': fromSamples('host.cpu_pct.recording_busy', total(recorded.busy.windows), {
+      note:
+        `the same while \`ls -R /usr\` floods the screen (every grab a new full screen of small text, the recorder's worst ` +
+        `case), ${WINDOWS_TEXT} from ${BUSY_SETTLE_MS / 1000} s into the flood; medians: ${split(recorded.busy.windows)}` +
+        `${incidents(recorded)}; live only: host.cpu_pct.busy`,
+    }),
+    'host.cpu_pct.recording_scroll': fromSamples('host.cpu_pct.recording_scroll', total(recorded.scroll.windows), {
+      note:
+        `the same while the inventory page scrolls (video.fps.scroll), ${WINDOWS_TEXT} from ${BUSY_SETTLE_MS / 1000} s after ` +
+        `it was painted; medians: ${split(recorded.scroll.windows)}${incidents(recorded)}; live only: host.cpu_pct.scroll`,
+    }),
+  };
 }
 
 function outcome(liveOnly: ModeFigures, recorded: ModeFigures): ScenarioOutcome {
-  const p50 = (windows: WindowFigures[], pick: (w: WindowFigures) => number, digits = 1): number =>
-    round(summarize(windows.map(pick)).p50, digits);
-  const windows = `${WINDOWS} windows of ${WINDOW_MS / 1000} s`;
-  const total = (w: WindowFigures): number => w.totalPct;
-  const { busy } = recorded;
-  const sizes = [...new Set(busy.map((w) => w.minSize))].join(', ');
-  const codec = busy.at(-1)?.codec ?? 'unknown';
-  const incidents = (m: ModeFigures): string =>
-    m.recorderEvents.length ? `; the agent logged ${m.recorderEvents.join('; ')}` : '; the recorder kept up (no freeze logged)';
-  const split = (ws: WindowFigures[]): string =>
-    `node ${p50(ws, (w) => w.agentPct)}, live capture ffmpeg ${p50(ws, (w) => w.ffmpegPct)}, recorder (its x11grab and encoders) ` +
-    `${p50(ws, (w) => w.otherPct)}`;
-  const tree =
-    'the host agent\'s process tree (node, its live capture ffmpeg, and when recording the recorder\'s 1 fps x11grab and the ' +
-    'libaom encoders it starts per key frame, exited ones included), /proc utime+stime';
   return {
-    metrics: {
-      'video.fps': fromSamples('video.fps', busy.map((w) => w.decodedFps), {
-        note:
-          `getVideoPlaybackQuality().totalVideoFrames per second in the viewer while \`ls -R /usr\` loops in a ` +
-          `full-screen xterm at 1280x800, session recorded (as by default), ${windows} starting ${BUSY_SETTLE_MS / 1000} s ` +
-          `after the flood began; codec ${codec}; smallest decoded frame ${sizes}; frames received median ` +
-          `${p50(busy, (w) => w.receivedFps)} fps at ${busy.map((w) => Math.round(w.kbps)).join(' / ')} kbit/s per window, ` +
-          `presented (requestVideoFrameCallback) ${p50(busy, (w) => w.presentedFps)} fps, decode ${p50(busy, (w) => w.decodeMs)} ms/frame; ` +
-          `live only (\`--recording off\`): ${p50(liveOnly.busy, (w) => w.decodedFps)} fps decoded at ` +
-          `${liveOnly.busy.map((w) => Math.round(w.kbps)).join(' / ')} kbit/s; the flooded screen itself changed ` +
-          `${round(recorded.changesPerSecond)} times/s (separate ${PROBE_SECONDS} s x11grab probe at 30 fps after the windows)` +
-          `${incidents(recorded)}; the scrolling-browser-page workload of the issue is not measured yet`,
-      }),
-      'host.cpu_pct': fromSamples('host.cpu_pct', liveOnly.idle.map(total), {
-        note: `${tree}; live only (\`--recording off\`), session open, screen idle, ${windows}; with recording: host.cpu_pct.recording`,
-      }),
-      'host.cpu_pct.busy': fromSamples('host.cpu_pct.busy', liveOnly.busy.map(total), {
-        note: `the same while \`ls -R /usr\` floods the screen, ${windows}; live only; with recording: host.cpu_pct.recording_busy`,
-      }),
-      'host.cpu_pct.ffmpeg_idle': fromSamples('host.cpu_pct.ffmpeg_idle', liveOnly.idle.map((w) => w.ffmpegPct), {
-        note: 'the live ffmpeg x11grab child alone, screen idle, live only',
-      }),
-      'host.cpu_pct.ffmpeg_busy': fromSamples('host.cpu_pct.ffmpeg_busy', liveOnly.busy.map((w) => w.ffmpegPct), {
-        note: 'the live ffmpeg x11grab child alone, screen flooded, live only',
-      }),
-      'host.cpu_pct.recording': fromSamples('host.cpu_pct.recording', recorded.idle.map(total), {
-        note:
-          `${tree}; session open and recorded (the default), screen idle, ${windows}; medians: ${split(recorded.idle)}; ` +
-          `live only: host.cpu_pct`,
-      }),
-      'host.cpu_pct.recording_busy': fromSamples('host.cpu_pct.recording_busy', busy.map(total), {
-        note:
-          `the same while \`ls -R /usr\` floods the screen (every grab a new full screen of small text, the recorder's worst ` +
-          `case), ${windows} from ${BUSY_SETTLE_MS / 1000} s into the flood; medians: ${split(busy)}` +
-          `${incidents(recorded)}; live only: host.cpu_pct.busy`,
-      }),
-    },
+    metrics: { ...fpsMetrics(liveOnly, recorded), ...cpuMetrics(liveOnly, recorded) },
     details: {
-      codec,
+      codec: recorded.busy.windows.at(-1)?.codec ?? 'unknown',
       recorded: modeDetails(recorded),
       liveOnly: modeDetails(liveOnly),
     },
@@ -275,12 +314,12 @@ function outcome(liveOnly: ModeFigures, recorded: ModeFigures): ScenarioOutcome 
 }
 
 function modeDetails(m: ModeFigures): Record<string, unknown> {
-  return {
-    screenChangesPerSecond: round(m.changesPerSecond),
-    recorderEvents: m.recorderEvents,
-    idle: m.idle.map(rounded),
-    busy: m.busy.map(rounded),
-  };
+  const load = (l: LoadFigures): Record<string, unknown> => ({
+    screenChangesPerSecond: round(l.changesPerSecond),
+    loadCpuPct: round(l.loadPct),
+    windows: l.windows.map(rounded),
+  });
+  return { recorderEvents: m.recorderEvents, idle: m.idle.map(rounded), busy: load(m.busy), scroll: load(m.scroll) };
 }
 
 function rounded(w: WindowFigures): WindowFigures {

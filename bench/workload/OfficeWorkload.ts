@@ -5,9 +5,10 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/chromium.mjs';
+import { CHROMIUM_PATH } from '../../test/support/chromium.mjs';
 import type { XDisplay } from '../../test/support/xdisplay.ts';
 import { writeContent } from './content.ts';
+import { chromiumAppArgs, findWindow, stopChild } from './desktop.ts';
 import { LAYOUT, planWorkload, type Plan, type Step, type WindowName } from './plan.ts';
 
 /** Options of {@link OfficeWorkload}. */
@@ -22,9 +23,6 @@ export interface OfficeWorkloadOptions {
 
 /** Screen size the workload is laid out for (issue 4: XGA). */
 export const WORKLOAD_SCREEN = { width: 1024, height: 768 } as const;
-
-/** Milliseconds to wait for a window to appear. */
-const WINDOW_TIMEOUT_MS = 20_000;
 
 const TERM_COLOURS = { shell: ['#fdf6e3', '#1d2733'], logs: ['#0f1f2e', '#d7e3ee'] } as const;
 
@@ -63,19 +61,10 @@ export class OfficeWorkload {
           '-bg', bg, '-fg', fg, '-e', 'sh', '-c', `cd '${this.dir}' && PS1='ward-pc:~$ ' exec bash --norc --noprofile`,
         ]),
       );
-      this.windows.set(name, await this.findWindow(`^wl-${name}$`));
+      this.windows.set(name, await findWindow(this.x, `^wl-${name}$`));
     }
-    const b = LAYOUT.browser;
-    this.children.push(
-      this.x.spawn(CHROMIUM_PATH, [
-        ...CHROMIUM_ARGS,
-        `--user-data-dir=${join(this.dir, 'profile')}`,
-        '--disable-features=Translate,MediaRouter', '--password-store=basic', '--no-default-browser-check', '--disable-breakpad',
-        '--force-device-scale-factor=1', '--test-type', `--window-position=${b.x},${b.y}`, `--window-size=${b.width},${b.height}`,
-        `--app=file://${files.html}`,
-      ]),
-    );
-    this.windows.set('browser', await this.findWindow('^wl-inventory$'));
+    this.children.push(this.x.spawn(CHROMIUM_PATH, chromiumAppArgs(join(this.dir, 'profile'), files.html, LAYOUT.browser)));
+    this.windows.set('browser', await findWindow(this.x, '^wl-inventory$'));
     // Chromium maps its window before it has painted the page.
     await new Promise((r) => setTimeout(r, 2_000));
     await this.xdotool(['windowactivate', '--sync', this.windows.get('shell')!]);
@@ -132,30 +121,9 @@ export class OfficeWorkload {
     }
   }
 
-  private async findWindow(namePattern: string): Promise<string> {
-    const deadline = Date.now() + WINDOW_TIMEOUT_MS;
-    for (;;) {
-      const out = await this.xdotool(['search', '--onlyvisible', '--name', namePattern]).catch(() => '');
-      const id = out.split('\n').find((l) => /^\d+$/.test(l.trim()));
-      if (id) return id.trim();
-      if (Date.now() > deadline) throw new Error(`window ${namePattern} did not appear within ${WINDOW_TIMEOUT_MS} ms`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-
   private xdotool(args: string[]): Promise<string> {
     return this.x.run('xdotool', args, { timeoutMs: 120_000 });
   }
-}
-
-/** SIGTERM, then SIGKILL after a grace period; resolves when the process has exited. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function sleepUntil(at: number, signal?: AbortSignal): Promise<void> {

@@ -153,6 +153,32 @@ ${body}
 `;
 }
 
+/**
+ * The inventory page of {@link inventoryHtml}, `count` rows long, that scrolls itself down smoothly
+ * and endlessly: every animation frame moves it by `pxPerSecond` times the time since the previous
+ * frame (at most 100 ms of it, so a stalled page does not jump), and it starts over at the top
+ * after the last row.
+ */
+export function scrollingInventoryHtml(seed: number, count: number, pxPerSecond: number): string {
+  const script = `<script>
+(() => {
+  let y = 0, last;
+  const step = (t) => {
+    if (last !== undefined) {
+      y += ${pxPerSecond} * Math.min(0.1, (t - last) / 1000);
+      if (y >= document.documentElement.scrollHeight - innerHeight) y = 0;
+      scrollTo(0, Math.round(y));
+    }
+    last = t;
+    requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})();
+</script>
+</body>`;
+  return inventoryHtml(seed, count).replace('</body>', script);
+}
+
 /** Writes the three files into `dir` (a fresh temporary folder owned by the workload). */
 export function writeContent(dir: string, seed: number): { log: string; csv: string; html: string } {
   const files = { log: join(dir, 'service.log'), csv: join(dir, 'devices.csv'), html: join(dir, 'inventory.html') };

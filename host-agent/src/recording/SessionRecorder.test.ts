@@ -16,14 +16,20 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** An encoder whose segments and failures the test decides. */
 class ScriptedEncoder implements RecorderEncoder {
   closed = false;
+  /** With 'held': settles start() (true: the key frame came out, false: it failed). */
+  finishKeyFrame: (ok: boolean) => void = () => undefined;
   constructor(
     readonly events: ScreenRecorderEncoderEvents,
-    private readonly startResult: 'ok' | 'fail',
+    private readonly startResult: 'ok' | 'fail' | 'held',
   ) {}
   start() {
-    return this.startResult === 'ok'
-      ? Promise.resolve({ codec: 'av01.0.04M.08', width: 64, height: 48 })
-      : Promise.reject(RecorderError.captureFailed('no display'));
+    const stream = { codec: 'av01.0.04M.08', width: 64, height: 48 };
+    if (this.startResult === 'held') {
+      return new Promise<typeof stream>((resolve, reject) => {
+        this.finishKeyFrame = (ok) => (ok ? resolve(stream) : reject(RecorderError.encoderFailed('key frame lost')));
+      });
+    }
+    return this.startResult === 'ok' ? Promise.resolve(stream) : Promise.reject(RecorderError.captureFailed('no display'));
   }
   close() {
     this.closed = true;
@@ -40,7 +46,7 @@ class ScriptedEncoder implements RecorderEncoder {
 }
 
 async function fixture(
-  options: { starts?: Array<'ok' | 'fail'>; restarts?: number; policy?: () => Promise<HostPolicy>; windowTitle?: () => Promise<string | undefined> } = {},
+  options: { starts?: Array<'ok' | 'fail' | 'held'>; restarts?: number; policy?: () => Promise<HostPolicy>; windowTitle?: () => Promise<string | undefined> } = {},
 ) {
   const device = generateKeyPairSync('ed25519');
   const hostPublicKey = new Uint8Array(Buffer.from(device.publicKey.export({ format: 'jwk' }).x!, 'base64url'));
@@ -126,6 +132,43 @@ describe('SessionRecorder', () => {
       times.map((t) => t - times[0]!),
       [0, 1000, 6000],
     );
+  });
+
+  test('running() resolves once the encoder holds the first grab, before its key frame is encoded', async () => {
+    const f = await fixture({ starts: ['held'] });
+    let running = false;
+    const started = f.recorder.start();
+    void f.recorder.running().then(() => (running = true));
+    while (f.encoders.length === 0) await sleep(1);
+    await sleep(20);
+    assert.equal(running, false, 'nothing may be shown before a grab is inside the encoder');
+    f.encoders[0]!.events.onRecording?.();
+    await sleep(1);
+    assert.equal(running, true);
+    assert.equal(f.parts.length, 0, 'the header waits for the key frame');
+    f.encoders[0]!.finishKeyFrame(true);
+    await started;
+    assert.deepEqual(f.parts.map((p) => p.part), ['header']);
+    await f.recorder.finish('ended_by_host');
+  });
+
+  test('a first key frame that fails after the grab was taken rejects start(), so the session ends', async () => {
+    const f = await fixture({ starts: ['held'] });
+    const started = f.recorder.start();
+    const running = f.recorder.running();
+    while (f.encoders.length === 0) await sleep(1);
+    f.encoders[0]!.events.onRecording?.();
+    await running;
+    f.encoders[0]!.finishKeyFrame(false);
+    await assert.rejects(started, /key frame lost/);
+    assert.equal(f.encoders[0]!.closed, true);
+    assert.deepEqual(f.parts, []);
+  });
+
+  test('running() rejects when the encoder fails before taking a grab', async () => {
+    const f = await fixture({ starts: ['fail'] });
+    await assert.rejects(f.recorder.running(), /no display/);
+    assert.deepEqual(f.parts, []);
   });
 
   test('a failing encoder freezes the session and a new one resumes it on the same clock', async () => {

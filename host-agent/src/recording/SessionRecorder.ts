@@ -8,6 +8,7 @@ import { Timeline } from './Timeline.ts';
 
 /** What the session recorder needs of an encoder ({@link ScreenRecorderEncoder} in production). */
 export interface RecorderEncoder {
+  /** Resolves once the first (key) frame is encoded; `onRecording` may come before. */
   start(): Promise<RecordingStream>;
   close(): Promise<void>;
 }
@@ -55,8 +56,9 @@ const RESTART_DELAY_MS = 500;
  * sealed per segment with {@link createRecording} for the auditors of the signed policy, each part
  * handed to the spool before the next. Plaintext frames and events exist only in memory.
  *
- * Recording is mandatory: {@link start} resolves only once the first frame was encoded, and if the
- * encoder dies or falls behind the session is frozen at once, a new encoder is tried (a new key
+ * Recording is mandatory: {@link running} resolves only once the first grab is inside the encoder
+ * ({@link start} once it is encoded and the header spooled), and if the encoder dies or falls
+ * behind the session is frozen at once, a new encoder is tried (a new key
  * frame; the recording's clock runs on, so the frozen stretch is a gap), and the session resumes
  * or, after `restarts` failures, ends.
  */
@@ -82,12 +84,16 @@ export class SessionRecorder {
   private sealed = false;
   private titlePoll: NodeJS.Timeout | undefined;
   private lastTitle: string | undefined;
+  /** Resolves when the first encoder has the first grab (see {@link running}). */
+  private readonly firstGrab: Promise<void>;
+  private markFirstGrab: () => void = () => undefined;
 
   /** The recording's clock starts now; events may be noted before {@link start}. */
   constructor(options: SessionRecorderOptions) {
     this.options = options;
     this.recordingId = randomBytes(16).toString('base64url');
     this.origin = performance.now();
+    this.firstGrab = new Promise<void>((resolve) => (this.markFirstGrab = resolve));
   }
 
   /**
@@ -97,6 +103,16 @@ export class SessionRecorder {
   start(): Promise<void> {
     this.starting ??= this.begin();
     return this.starting;
+  }
+
+  /**
+   * Starts (see {@link start}) and resolves as soon as the screen is being recorded: the policy
+   * has auditors and the encoder holds the first grab. The session may be shown from then on
+   * (SREC2); the first key frame follows about a second later, and if it or the header fails,
+   * `start()` rejects and the session must end. Rejects when `start()` fails before that.
+   */
+  running(): Promise<void> {
+    return Promise.race([this.firstGrab, this.start()]);
   }
 
   /** Milliseconds since the recording started. */
@@ -181,6 +197,7 @@ export class SessionRecorder {
       onError: (err) => {
         if (this.encoder === encoder) void this.onEncoderError(err);
       },
+      onRecording: () => this.markFirstGrab(),
     });
     this.encoder = encoder;
     try {

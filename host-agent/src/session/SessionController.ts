@@ -432,14 +432,17 @@ export class SessionController {
       from: current.from ?? '',
       permissions: current.requested ?? [],
     });
-    recorder.start().then(
+    // Shown from the first recorded grab on (SREC2); a first key frame or header that then
+    // fails still ends the session.
+    recorder.running().then(
       () => {
         if (this.current !== current) return;
         current.recorderReady = true;
         void this.grantWhenReady(current);
       },
-      (err: unknown) => failed(err instanceof Error ? err.message : String(err)),
+      () => undefined,
     );
+    recorder.start().catch((err: unknown) => failed(err instanceof Error ? err.message : String(err)));
   }
 
   /** Keeps a recording's ending in view until it is spooled ({@link drain}). */

@@ -14,11 +14,14 @@ function recorder(x: XDisplay, options: Partial<ScreenRecorderEncoderOptions> = 
   errors: RecorderError[];
   frames: () => RecordingSegment['frames'];
   errorAt: Promise<number>;
+  /** performance.now() of onRecording, if it came. */
+  recordingAt: () => number | undefined;
 } {
   const segments: RecordingSegment[] = [];
   const errors: RecorderError[] = [];
   let reported: (at: number) => void = () => undefined;
   const errorAt = new Promise<number>((resolve) => (reported = resolve));
+  let recordingAt: number | undefined;
   const rec = new ScreenRecorderEncoder(
     { display: x.display, segmentMs: 1000, ...options },
     {
@@ -27,9 +30,10 @@ function recorder(x: XDisplay, options: Partial<ScreenRecorderEncoderOptions> = 
         errors.push(e);
         reported(performance.now());
       },
+      onRecording: () => (recordingAt ??= performance.now()),
     },
   );
-  return { rec, segments, errors, frames: () => segments.flatMap((s) => s.frames), errorAt };
+  return { rec, segments, errors, frames: () => segments.flatMap((s) => s.frames), errorAt, recordingAt: () => recordingAt };
 }
 
 describe('ScreenRecorderEncoder (Xvfb)', () => {
@@ -44,7 +48,13 @@ describe('ScreenRecorderEncoder (Xvfb)', () => {
 
   it('starts with a key frame and emits contiguous segments', async () => {
     const r = recorder(x, { fps: 2 });
+    const startsAt = performance.now();
     const stream = await r.rec.start();
+    const startedAt = performance.now();
+    const recordingAt = r.recordingAt();
+    assert.ok(recordingAt !== undefined && recordingAt >= startsAt, 'onRecording came during start()');
+    // The key frame takes a spawned encoder and an encode: never within the same millisecond.
+    assert.ok(recordingAt < startedAt, 'onRecording (first grab inside the encoder) comes before start() resolves');
     assert.deepEqual({ width: stream.width, height: stream.height }, { width: 640, height: 480 });
     assert.match(stream.codec, /^av01\.0\.\d\dM\.08$/);
     await sleep(3500);

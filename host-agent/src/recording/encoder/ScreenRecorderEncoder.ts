@@ -74,6 +74,12 @@ export interface ScreenRecorderEncoderEvents {
   onSegment(segment: RecordingSegment): void;
   /** The recording stopped: the grabber or an encoder died, or fell behind. Called once; never after `close()`. */
   onError(err: RecorderError): void;
+  /**
+   * The first grab is inside a running encoder: from here on the screen is being recorded.
+   * Comes before `start()` resolves (which waits until that frame is encoded, ~1 s for a key
+   * frame). Called at most once.
+   */
+  onRecording?(): void;
 }
 
 /** Milliseconds between watchdog checks. */
@@ -292,6 +298,7 @@ export class ScreenRecorderEncoder {
     if (previous) this.retire(previous);
     this.write(gop, Buffer.from(frame), t);
     this.inFlight.push({ t, at, key: true });
+    if (!previous) this.events.onRecording?.();
   }
 
   /** A new encoder process at the end of the queue; undefined (and the recorder failed) if it cannot start. */

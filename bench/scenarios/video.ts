@@ -116,6 +116,7 @@ async function measureMode(rig: LiveRig, mode: string, log: (m: string) => void)
   await rig.connect();
   const since = Date.now();
   const starts: LoadStart[] = [];
+  let figures: ModeFigures;
   try {
     await rig.video.evaluate((el) => (window as unknown as ProbeWindow).__wlBench.watch(el as HTMLVideoElement, null));
     const ffmpeg = rig.ffmpegPid();
@@ -127,14 +128,16 @@ async function measureMode(rig: LiveRig, mode: string, log: (m: string) => void)
     const scroll = await measureLoad(run, SCROLL);
     const recorderEvents = recorderIncidents(rig.agentLog(), since, starts);
     if (recorderEvents.length) log(`video (${mode}): the agent logged ${recorderEvents.join('; ')}`);
-    return { idle, busy, scroll, recorderEvents };
+    figures = { idle, busy, scroll, recorderEvents };
   } catch (err) {
+    // The session may be gone already: ending it must not hide why the mode failed.
+    await rig.disconnect().catch(() => undefined);
     const events = recorderIncidents(rig.agentLog(), since, starts);
     if (!events.length) throw err;
     throw new Error(`${err instanceof Error ? err.message : String(err)} (the agent logged: ${events.join('; ')})`, { cause: err });
-  } finally {
-    await rig.disconnect();
   }
+  await rig.disconnect();
+  return figures;
 }
 
 /** Starts `load`, measures its windows after BUSY_SETTLE_MS and the screen's change rate, and ends it. */

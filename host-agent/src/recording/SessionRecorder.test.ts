@@ -237,13 +237,38 @@ describe('SessionRecorder', () => {
     assert.equal(noEncoder.encoders[0]!.closed, true);
   });
 
-  test('a session that ends while the recorder starts leaves nothing running', async () => {
+  test('a session that ends before the encoder starts starts none and spools nothing', async () => {
     const f = await fixture();
     const starting = f.recorder.start();
     const finishing = f.recorder.finish('declined');
-    await assert.rejects(starting);
+    await assert.rejects(starting, /ended before its recording started/);
+    await finishing;
+    assert.equal(f.encoders.length, 0);
+    assert.equal(f.parts.length, 0);
+  });
+
+  test('a session that ends while the first key frame is encoded keeps its recording, complete', async () => {
+    const f = await fixture({ starts: ['held'] });
+    const starting = f.recorder.start();
+    const running = f.recorder.running();
+    while (f.encoders.length === 0) await sleep(1);
+    f.encoders[0]!.events.onRecording?.();
+    await running;
+    // The technician saw the screen and left before the key frame came out.
+    const finishing = f.recorder.finish('ended_by_technician');
+    f.encoders[0]!.segment(0, 400, [0]);
+    f.encoders[0]!.finishKeyFrame(true);
+    await starting;
     await finishing;
     assert.equal(f.encoders[0]!.closed, true);
-    assert.equal(f.parts.length, 0);
+    const names = f.parts.map((p) => p.part);
+    assert.deepEqual([names[0], names[1], names.at(-1)], ['header', 'segment-0', 'manifest']);
+    const { header, segments, manifest } = f.stored();
+    const report = await verifyRecording({ header: header!, segments, manifest: manifest! }, f.hostPublicKey);
+    assert.deepEqual(report.problems, []);
+    assert.equal(report.complete, true);
+    const opened = await f.decrypt();
+    assert.equal(opened.flatMap((s) => s.frames).length, 1);
+    assert.deepEqual(opened.flatMap((s) => s.events.map((e) => e.type)), ['session:end']);
   });
 });

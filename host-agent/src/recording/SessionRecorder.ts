@@ -143,11 +143,10 @@ export class SessionRecorder {
     const { info, sink } = this.options;
     const policy = await this.options.policy();
     const recipients: AuditorRecipient[] = policy.auditors.map((a) => ({ keyId: a.keyId, publicKey: fromBase64Url(a.publicKey) }));
+    if (this.finished) throw new Error('the session ended before its recording started');
+    // From the first grab on the session may have been shown (SREC2): a session that ends while the
+    // key frame is encoded still gets its recording, which finish() completes.
     const video = await this.startEncoder();
-    if (this.finished) {
-      await this.encoder?.close().catch(() => undefined);
-      throw new Error('the session ended before its recording started');
-    }
     const startedAt = Date.now() - this.now();
     try {
       this.writer = await createRecording({ ...info, recordingId: this.recordingId, startedAt, video }, recipients, this.options.signer);
@@ -159,7 +158,7 @@ export class SessionRecorder {
     sink.add(this.recordingId, 'header', this.writer.header);
     this.options.log.info({ recordingId: this.recordingId, auditors: recipients.length, ...video }, 'recording started');
     for (const segment of this.early.splice(0)) this.queue(segment);
-    this.watchWindowTitle();
+    if (!this.finished) this.watchWindowTitle();
   }
 
   /** Notes the active window's title now and whenever it changes (SREC4). */

@@ -1,6 +1,10 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { LOCAL_NETWORKS, parseCidr } from '@wardlink/protocol';
+import type { VideoBitrate } from './session/videoBitrate.ts';
+
+/** Default live video bitrate bounds, kbit/s: a hospital LAN carries 10 Mbit/s easily. */
+export const DEFAULT_VIDEO_BITRATE: VideoBitrate = { maxKbps: 10_000, startKbps: 2_000 };
 
 /** Settings of one host agent process. Only {@link loadAgentConfig} reads the environment. */
 export interface AgentConfig {
@@ -32,16 +36,18 @@ export interface AgentConfig {
   policyKey?: Uint8Array;
   /** Networks a technician may connect from on a direct (not relayed) path (ACL on the host). */
   allowedPeers: string[];
+  /** Bounds of the live video's bitrate, kbit/s (see withVideoBitrate). */
+  videoBitrate: VideoBitrate;
   logLevel: string;
 }
 
 /**
  * Builds the configuration from flags (`--broker`, `--ca`, `--data-dir`,
  * `--name`, `--enroll`, `--display`, `--ui-port`, `--fps`, `--unattended yes|no`, `--allow-peers
- * <cidr,...>`, `--policy-key <key>`, `--recording on|off`) over environment
+ * <cidr,...>`, `--policy-key <key>`, `--recording on|off`, `--max-bitrate <kbit/s>`) over environment
  * variables (`WARDLINK_BROKER_URL`, `WARDLINK_CA_FILE`, `WARDLINK_AGENT_DATA_DIR`,
  * `WARDLINK_HOST_NAME`, `WARDLINK_ENROLL_TOKEN`, `DISPLAY`, `WARDLINK_UI_PORT`, `WARDLINK_UNATTENDED`, `WARDLINK_ALLOW_PEERS`, `WARDLINK_POLICY_KEY`, `WARDLINK_RECORDING`,
- * `WARDLINK_LOG_LEVEL`) over defaults.
+ * `WARDLINK_MAX_BITRATE`, `WARDLINK_LOG_LEVEL`) over defaults.
  */
 export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): AgentConfig {
   const flags: Record<string, string> = {};
@@ -76,6 +82,8 @@ export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Nod
   if (policyKeyText !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(policyKeyText)) {
     throw new Error('--policy-key must be the 43-character key printed by `wardlink policy keygen`.');
   }
+  const maxKbps = Number(flags['max-bitrate'] ?? env['WARDLINK_MAX_BITRATE'] ?? DEFAULT_VIDEO_BITRATE.maxKbps);
+  if (!Number.isInteger(maxKbps) || maxKbps < 300 || maxKbps > 100_000) throw new Error('--max-bitrate must be 300-100000 (kbit/s).');
   const caFile = flags['ca'] ?? env['WARDLINK_CA_FILE'];
   const enrollToken = flags['enroll'] ?? env['WARDLINK_ENROLL_TOKEN'];
   return {
@@ -92,6 +100,7 @@ export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Nod
     unattended: ['yes', 'true', '1'].includes(unattendedText),
     recording: recordingText === 'on',
     allowedPeers,
+    videoBitrate: { maxKbps, startKbps: Math.min(DEFAULT_VIDEO_BITRATE.startKbps, maxKbps) },
     ...(policyKeyText ? { policyKey: new Uint8Array(Buffer.from(policyKeyText, 'base64url')) } : {}),
     logLevel: flags['log-level'] ?? env['WARDLINK_LOG_LEVEL'] ?? 'info',
   };

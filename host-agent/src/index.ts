@@ -62,6 +62,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     gate: new PinGate(config.dataDir),
     unattended: config.unattended,
     allowedPeers: config.allowedPeers,
+    videoBitrate: config.videoBitrate,
     ...(recording ? { recording } : {}),
     newCapture: platform.newCapture,
     input: platform.input,

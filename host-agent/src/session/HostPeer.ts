@@ -16,6 +16,7 @@ import {
   type Permission,
 } from '@wardlink/protocol';
 import type { InputInjector, ScreenCapture } from '../platform/types.ts';
+import { withVideoBitrate, type VideoBitrate } from './videoBitrate.ts';
 
 const wrtc = createRequire(import.meta.url)('@roamhq/wrtc') as typeof Wrtc;
 
@@ -24,6 +25,8 @@ export interface HostPeerOptions {
   ice: IceConfig;
   capture: ScreenCapture;
   input: InputInjector;
+  /** Bounds of the video bitrate; default libwebrtc's own. */
+  videoBitrate?: VideoBitrate;
   log: Logger;
   /** ICE and DTLS are up; the controller checks the peer's certificate before granting anything. */
   onConnected: () => void;
@@ -77,7 +80,8 @@ export class HostPeer {
 
   /** Applies the viewer's offer and returns the complete answer SDP. The video sender stays empty. */
   async answer(offerSdp: string): Promise<string> {
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+    const bitrate = this.options.videoBitrate;
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: bitrate ? withVideoBitrate(offerSdp, bitrate) : offerSdp });
     const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track.kind === 'video');
     if (!transceiver) throw new Error('The offer has no video section.');
     transceiver.direction = 'sendonly';

@@ -27,6 +27,7 @@ import type { ScreenRecorderEncoderEvents } from '../recording/encoder/index.ts'
 import { SessionRecorder, type RecorderEncoder, type RecordingSink } from '../recording/SessionRecorder.ts';
 import { HostPeer } from './HostPeer.ts';
 import type { PinGate } from './PinGate.ts';
+import type { VideoBitrate } from './videoBitrate.ts';
 
 /** What the ward user's page shows: declared in the protocol (`WardState` in protocol/src/ward.ts). */
 export type { WardState } from '@wardlink/protocol';
@@ -50,6 +51,8 @@ export interface SessionControllerOptions {
   unattended?: boolean;
   /** Networks a technician may connect from on a direct path; relayed paths are the broker's to check. */
   allowedPeers?: readonly string[];
+  /** Bounds of the live video's bitrate; default libwebrtc's own (2.5 Mbit/s at most for 1280x800). */
+  videoBitrate?: VideoBitrate;
   /**
    * Records every session (mandatory: no recording, no session); shown at consent and in the
    * live banner. Undefined: sessions are not recorded (an administrator's choice, `--recording off`).
@@ -264,6 +267,7 @@ export class SessionController {
       ice: current.ice,
       capture: this.options.newCapture(),
       input: this.options.input,
+      ...(this.options.videoBitrate ? { videoBitrate: this.options.videoBitrate } : {}),
       log,
       onConnected: () => void this.verifyPeer(current),
       onInput: (message) => current.recorder?.input(message),

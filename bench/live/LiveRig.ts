@@ -175,10 +175,16 @@ export class LiveRig {
     return times;
   }
 
-  /** The technician ends the session and goes back to the connect form; the ward page offers Get help again. */
+  /**
+   * The technician ends the session (unless the host ended it already: then the viewer offers only
+   * Back) and goes back to the connect form; the ward page offers Get help again.
+   */
   async disconnect(): Promise<void> {
-    await this.tech.getByRole('button', { name: 'End session' }).click();
-    await this.tech.getByRole('button', { name: 'Back to the PC list' }).click();
+    const end = this.tech.getByRole('button', { name: 'End session' });
+    const back = this.tech.getByRole('button', { name: 'Back to the PC list' });
+    await end.or(back).first().waitFor();
+    if (await end.isVisible()) await end.click();
+    await back.click();
     await this.tech.getByRole('button', { name: 'Connect' }).waitFor();
     await this.ward.getByRole('button', { name: 'Get help' }).waitFor();
   }

@@ -60,14 +60,20 @@ interface LoadStart {
   at: number;
 }
 
-/** What the phases of one mode share. */
+/** What the sessions of one mode share. */
 interface ModeRun {
   rig: LiveRig;
-  pids: HostPids;
   mode: string;
   log: (message: string) => void;
+  /** Epoch milliseconds when the mode's first session began. */
+  since: number;
   /** Filled as the loads start. */
   starts: LoadStart[];
+}
+
+/** One session of a mode: the processes whose CPU is measured. */
+interface SessionRun extends ModeRun {
+  pids: HostPids;
 }
 
 /** `ls -R /usr` in a loop in a full-screen xterm of small text: nearly every grab a new screen. */
@@ -111,37 +117,45 @@ export const videoScenario: Scenario = async (ctx) => {
   return outcome(liveOnly, recorded);
 };
 
-/** Opens a session, measures the idle screen, the flood and the scrolling page, and ends the session. */
+/**
+ * Measures the idle screen and the flood in one session, then the scrolling page in another: a
+ * session the recorder ended under the flood (SREC5) does not take the page's figures with it.
+ */
 async function measureMode(rig: LiveRig, mode: string, log: (m: string) => void): Promise<ModeFigures> {
+  const run: ModeRun = { rig, mode, log, since: Date.now(), starts: [] };
+  const [idle, busy] = await inSession(run, async (s) => {
+    const idleWindows = await measurePhase(s, 'idle', IDLE_SETTLE_MS);
+    return [idleWindows, await measureLoad(s, FLOOD)] as const;
+  });
+  const scroll = await inSession(run, (s) => measureLoad(s, SCROLL));
+  const recorderEvents = recorderIncidents(rig.agentLog(), run.since, run.starts);
+  if (recorderEvents.length) log(`video (${mode}): the agent logged ${recorderEvents.join('; ')}`);
+  return { idle, busy, scroll, recorderEvents };
+}
+
+/** Opens a session, runs `body` in it and ends it; a failure names the recorder incidents logged so far. */
+async function inSession<T>(run: ModeRun, body: (session: SessionRun) => Promise<T>): Promise<T> {
+  const { rig } = run;
   await rig.connect();
-  const since = Date.now();
-  const starts: LoadStart[] = [];
-  let figures: ModeFigures;
+  let result: T;
   try {
     await rig.video.evaluate((el) => (window as unknown as ProbeWindow).__wlBench.watch(el as HTMLVideoElement, null));
     const ffmpeg = rig.ffmpegPid();
     if (!ffmpeg) throw new Error('the host agent has no ffmpeg capture child during the session');
-    const run: ModeRun = { rig, pids: { agent: rig.agentPid, ffmpeg }, mode, log, starts };
-    const idle = await measurePhase(run, 'idle', IDLE_SETTLE_MS);
-    // One load after the other: the flood's xterm is closed before the page opens.
-    const busy = await measureLoad(run, FLOOD);
-    const scroll = await measureLoad(run, SCROLL);
-    const recorderEvents = recorderIncidents(rig.agentLog(), since, starts);
-    if (recorderEvents.length) log(`video (${mode}): the agent logged ${recorderEvents.join('; ')}`);
-    figures = { idle, busy, scroll, recorderEvents };
+    result = await body({ ...run, pids: { agent: rig.agentPid, ffmpeg } });
   } catch (err) {
     // The session may be gone already: ending it must not hide why the mode failed.
     await rig.disconnect().catch(() => undefined);
-    const events = recorderIncidents(rig.agentLog(), since, starts);
+    const events = recorderIncidents(rig.agentLog(), run.since, run.starts);
     if (!events.length) throw err;
     throw new Error(`${err instanceof Error ? err.message : String(err)} (the agent logged: ${events.join('; ')})`, { cause: err });
   }
   await rig.disconnect();
-  return figures;
+  return result;
 }
 
 /** Starts `load`, measures its windows after BUSY_SETTLE_MS and the screen's change rate, and ends it. */
-async function measureLoad(run: ModeRun, load: ScreenLoad): Promise<LoadFigures> {
+async function measureLoad(run: SessionRun, load: ScreenLoad): Promise<LoadFigures> {
   const { pid, stop } = await load.start(run.rig);
   run.starts.push({ name: load.name, at: Date.now() });
   try {
@@ -160,7 +174,7 @@ async function measureLoad(run: ModeRun, load: ScreenLoad): Promise<LoadFigures>
 }
 
 /** Waits `settleMs`, then measures WINDOWS windows, one progress line each. */
-async function measurePhase(run: ModeRun, name: string, settleMs: number): Promise<WindowFigures[]> {
+async function measurePhase(run: SessionRun, name: string, settleMs: number): Promise<WindowFigures[]> {
   await sleep(settleMs);
   const out: WindowFigures[] = [];
   for (let i = 0; i < WINDOWS; i++) {

@@ -45,7 +45,8 @@ export class ScrollingPage {
     const { rows = DEFAULT_ROWS, pxPerSecond = DEFAULT_PX_PER_SECOND, seed = 1 } = options;
     writeFileSync(html, scrollingInventoryHtml(seed, rows, pxPerSecond));
     const screen = { x: 0, y: 0, width: x.width, height: x.height };
-    const page = new ScrollingPage(x.spawn(CHROMIUM_PATH, chromiumAppArgs(join(dir, 'profile'), html, screen, ['--start-fullscreen'])), dir);
+    const args = chromiumAppArgs(join(dir, 'profile'), html, screen, ['--start-fullscreen']);
+    const page = new ScrollingPage(x.spawn(CHROMIUM_PATH, args), dir);
     try {
       await findWindow(x, '^wl-inventory$');
       await new Promise((r) => setTimeout(r, PAINT_MS));

@@ -214,6 +214,23 @@ describe('ScreenRecorderEncoder (Xvfb)', () => {
     for (const at of changes) assert.ok(frames.some((f) => f.t > at && f.t < at + 1600), `no frame for the change at ${Math.round(at)} ms: ${frames.map((f) => f.t).join(', ')}`);
   });
 
+  it('a change grabbed but not yet taken when it closes becomes the last frame', async () => {
+    const r = recorder(x, { fps: 1, grabFps: 4 });
+    const startedAt = performance.now();
+    await r.rec.start();
+    await sleep(1300);
+    const samples = r.rec.stats.samples;
+    await x.run('xsetroot', ['-solid', '#456789']);
+    const changedAt = performance.now() - startedAt;
+    // Long enough for a 4 fps grab to see the change, too short for the next once-a-second take.
+    await sleep(400);
+    const taken = r.rec.stats.samples - samples;
+    await r.rec.close();
+    assert.deepEqual(r.errors, []);
+    const last = r.frames().at(-1)!;
+    assert.ok(last.t > changedAt, `the last frame (at ${last.t} ms) shows the screen after the change at ${Math.round(changedAt)} ms (${taken} taken before close)`);
+  });
+
   it('refuses a second start', async () => {
     const r = recorder(x);
     await r.rec.start();

@@ -143,6 +143,8 @@ export class ScreenRecorderEncoder {
   private unrecordedChange = false;
   /** performance.now() of the last grab taken. */
   private lastTakenAt: number | undefined;
+  /** A copy of the newest changed grab that was not taken, recorded at close() so the last screen is kept. */
+  private untaken: { frame: Buffer; at: number } | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -239,6 +241,7 @@ export class ScreenRecorderEncoder {
       return;
     }
     const endMs = this.now();
+    this.takeUntaken();
     await Promise.all(this.gops.map((g) => g.encoder.end()));
     if (this.failed) return;
     if (this.inFlight.length) {
@@ -264,6 +267,7 @@ export class ScreenRecorderEncoder {
     const intervalMs = 1000 / (this.options.fps ?? 1) - 500 / this.grabFps;
     if (this.lastTakenAt !== undefined && at - this.lastTakenAt < intervalMs) {
       this.unrecordedChange = dirty;
+      if (changed) this.keepUntaken(frame, at);
       return;
     }
     this.lastTakenAt = at;
@@ -276,9 +280,11 @@ export class ScreenRecorderEncoder {
         this.unrecordedChange = true;
         this._stats.skipped++;
       }
+      if (changed) this.keepUntaken(frame, at);
       return;
     }
     this.unrecordedChange = false;
+    this.untaken = undefined;
     const action = this.keys.decide(dirty, at);
     if (action === 'key' || !current) {
       this.startGop(frame, t, at);
@@ -287,6 +293,26 @@ export class ScreenRecorderEncoder {
       this.write(current, Buffer.from(frame), t);
       this.inFlight.push({ t, at, key: false });
     }
+  }
+
+  /** Copies a changed grab that is not taken now (the grabber reuses its buffer). */
+  private keepUntaken(frame: Buffer, at: number): void {
+    const buffer = this.untaken?.frame.length === frame.length ? this.untaken.frame : Buffer.allocUnsafe(frame.length);
+    frame.copy(buffer);
+    this.untaken = { frame: buffer, at };
+  }
+
+  /** At close: a change grabbed since the last frame taken becomes the last frame, so the final screen is on record. */
+  private takeUntaken(): void {
+    const last = this.unrecordedChange ? this.untaken : undefined;
+    const current = this.gops.at(-1);
+    this.untaken = undefined;
+    if (!last || !current || current.truncated) return;
+    const t = Math.round(last.at - this.startedAt);
+    this._stats.samples++;
+    this.options.tap?.({ t, changed: true, frame: last.frame });
+    this.write(current, last.frame, t);
+    this.inFlight.push({ t, at: performance.now(), key: false });
   }
 
   /** Ends the current encoder (it finishes its frames) and starts a new one with `frame` as its key frame. */

@@ -271,7 +271,7 @@ describe('wl-recording-player', () => {
   it('reports a codec this browser cannot decode, and still lists the events', async () => {
     const rec = await makeVideoRecording({ ...STANDARD, durationMs: 20_000, headerCodec: 'hev9.bogus.1' });
     const el = await loaded(rec);
-    await waitUntil(() => text(el, '[role=alert]') !== '', 'no alert');
+    await waitUntil(() => text(el, '[role=alert]') !== '', 'no alert', { timeout: 5000 });
     expect(text(el, '[role=alert]')).to.equal("This browser cannot play the recording's video (hev9.bogus.1).");
     // Events up to and including 20 s (the end of the last segment).
     expect(el.shadowRoot!.querySelectorAll('button.event').length).to.equal(4);
@@ -283,7 +283,8 @@ describe('wl-recording-player', () => {
     const el = await loaded(rec);
     await paints(el, RED, 'the first frame');
     await el.seek(12_500);
-    await waitUntil(() => text(el, '[role=alert]') !== '', 'no alert for a broken frame');
+    // The decoder reports the broken frame asynchronously: on a busy machine well after 1 s.
+    await waitUntil(() => text(el, '[role=alert]') !== '', 'no alert for a broken frame', { timeout: 5000 });
     expect(text(el, '[role=alert]')).to.equal('The video could not be decoded. Seek to try again.');
     await el.seek(1000);
     await paints(el, RED, 'after seeking back');

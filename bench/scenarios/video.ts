@@ -43,7 +43,13 @@ interface ModeFigures {
   /** The inventory page scrolling by itself in full-screen Chromium. */
   scroll: LoadFigures;
   /** Recorder incidents the agent logged during the phases ("recorder stopped: session frozen" and the like). */
-  recorderEvents: string[];
+  recorderEvents: Incident[];
+}
+
+/** A recorder incident in the agent's log, in words, and the load running then (none: before the first). */
+interface Incident {
+  text: string;
+  load?: string;
 }
 
 /** A load that keeps the host screen busy. */
@@ -129,7 +135,7 @@ async function measureMode(rig: LiveRig, mode: string, log: (m: string) => void)
   });
   const scroll = await inSession(run, (s) => measureLoad(s, SCROLL));
   const recorderEvents = recorderIncidents(rig.agentLog(), run.since, run.starts);
-  if (recorderEvents.length) log(`video (${mode}): the agent logged ${recorderEvents.join('; ')}`);
+  if (recorderEvents.length) log(`video (${mode}): the agent logged ${texts(recorderEvents)}`);
   return { idle, busy, scroll, recorderEvents };
 }
 
@@ -148,7 +154,7 @@ async function inSession<T>(run: ModeRun, body: (session: SessionRun) => Promise
     await rig.disconnect().catch(() => undefined);
     const events = recorderIncidents(rig.agentLog(), run.since, run.starts);
     if (!events.length) throw err;
-    throw new Error(`${err instanceof Error ? err.message : String(err)} (the agent logged: ${events.join('; ')})`, { cause: err });
+    throw new Error(`${err instanceof Error ? err.message : String(err)} (the agent logged: ${texts(events)})`, { cause: err });
   }
   await rig.disconnect();
   return result;
@@ -191,18 +197,18 @@ async function measurePhase(run: SessionRun, name: string, settleMs: number): Pr
 }
 
 /**
- * The recorder incidents in the agent's log since `since` (epoch ms), with their reasons, timed
- * from the start of the latest load before them (`starts`, in order) once there was one.
+ * The recorder incidents in the agent's log since `since` (epoch ms), with their reasons, each
+ * timed from and assigned to the latest load started before it (`starts`, in order).
  */
-function recorderIncidents(agentLog: string, since: number, starts: readonly LoadStart[]): string[] {
-  const out: string[] = [];
+function recorderIncidents(agentLog: string, since: number, starts: readonly LoadStart[]): Incident[] {
+  const out: Incident[] = [];
   for (const line of agentLog.split('\n')) {
     if (!line.startsWith('{') || !RECORDER_EVENTS.some((m) => line.includes(m))) continue;
     try {
       const entry = JSON.parse(line) as { time?: number; msg?: string; code?: string; reason?: string; err?: string };
       if ((entry.time ?? 0) < since) continue;
       const why = entry.code ?? entry.reason ?? entry.err;
-      out.push(`"${entry.msg}"${why ? ` (${why})` : ''} ${incidentTime(entry.time ?? since, since, starts)}`);
+      out.push(incident(`"${entry.msg}"${why ? ` (${why})` : ''}`, entry.time ?? since, since, starts));
     } catch {
       continue;
     }
@@ -210,13 +216,19 @@ function recorderIncidents(agentLog: string, since: number, starts: readonly Loa
   return out;
 }
 
-/** When an incident at `at` (epoch ms) happened, in words, relative to the loads that had started. */
-function incidentTime(at: number, since: number, starts: readonly LoadStart[]): string {
+/** The incident `what` at `at` (epoch ms), timed in words relative to the loads that had started. */
+function incident(what: string, at: number, since: number, starts: readonly LoadStart[]): Incident {
   const seconds = (ms: number): number => Math.round(ms / 1000);
   const during = starts.findLast((s) => s.at <= at);
-  if (during) return `${seconds(at - during.at)} s into the ${during.name}`;
+  if (during) return { text: `${what} ${seconds(at - during.at)} s into the ${during.name}`, load: during.name };
   const first = starts[0];
-  return first ? `${seconds(first.at - at)} s before the ${first.name}` : `${seconds(at - since)} s into the session`;
+  const when = first ? `${seconds(first.at - at)} s before the ${first.name}` : `${seconds(at - since)} s into the session`;
+  return { text: `${what} ${when}` };
+}
+
+/** The incidents' texts, in one line. */
+function texts(list: readonly Incident[]): string {
+  return list.map((i) => i.text).join('; ');
 }
 
 /** Median of `pick` over `windows`, rounded. */
@@ -231,11 +243,15 @@ const TREE =
 const FLOOD_TEXT = '`ls -R /usr` loops in a full-screen xterm';
 const SCROLL_TEXT =
   `a ${SCROLL_PAGE.rows.toLocaleString('en')}-row device inventory scrolls itself (requestAnimationFrame, ` +
-  `${SCROLL_PAGE.pxPerSecond} px/s) in full-screen Chromium (app mode, offline; the flood's xterm closed before)`;
+  `${SCROLL_PAGE.pxPerSecond} px/s) in full-screen Chromium (app mode, offline; in a session of its own, the flood's xterm closed)`;
 
-/** Ends a note: the recorder incidents of the mode (both loads), or that there were none. */
-function incidents(m: ModeFigures): string {
-  return m.recorderEvents.length ? `; the agent logged ${m.recorderEvents.join('; ')}` : '; the recorder kept up (no freeze logged)';
+/**
+ * Ends a note: the recorder incidents of the mode during `load` (the flood's include those before
+ * it), or that there were none.
+ */
+function incidents(m: ModeFigures, load: ScreenLoad): string {
+  const during = m.recorderEvents.filter((i) => (i.load ?? FLOOD.name) === load.name);
+  return during.length ? `; the agent logged ${texts(during)}` : '; the recorder kept up (no freeze logged)';
 }
 
 /** The host agent's CPU split into its parts (medians), for the recorded notes. */
@@ -269,10 +285,10 @@ function fpsMetrics(liveOnly: ModeFigures, recorded: ModeFigures): ScenarioOutco
   const pagePct = `the page's Chromium used ${round(recorded.scroll.loadPct)}% of a core (live only: ${round(liveOnly.scroll.loadPct)})`;
   return {
     'video.fps': fromSamples('video.fps', decoded(recorded.busy), {
-      note: `${fpsNote(FLOOD_TEXT, 'the flood began', recorded.busy, liveOnly.busy)}${incidents(recorded)}`,
+      note: `${fpsNote(FLOOD_TEXT, 'the flood began', recorded.busy, liveOnly.busy)}${incidents(recorded, FLOOD)}`,
     }),
     'video.fps.scroll': fromSamples('video.fps.scroll', decoded(recorded.scroll), {
-      note: `${fpsNote(SCROLL_TEXT, 'the page was painted', recorded.scroll, liveOnly.scroll)}; ${pagePct}${incidents(recorded)}`,
+      note: `${fpsNote(SCROLL_TEXT, 'the page was painted', recorded.scroll, liveOnly.scroll)}; ${pagePct}${incidents(recorded, SCROLL)}`,
     }),
   };
 }
@@ -309,12 +325,12 @@ function cpuMetrics(liveOnly: ModeFigures, recorded: ModeFigures): ScenarioOutco
       note:
         `the same while \`ls -R /usr\` floods the screen (every grab a new full screen of small text, the recorder's worst ` +
         `case), ${WINDOWS_TEXT} from ${BUSY_SETTLE_MS / 1000} s into the flood; medians: ${split(recorded.busy.windows)}` +
-        `${incidents(recorded)}; live only: host.cpu_pct.busy`,
+        `${incidents(recorded, FLOOD)}; live only: host.cpu_pct.busy`,
     }),
     'host.cpu_pct.recording_scroll': fromSamples('host.cpu_pct.recording_scroll', total(recorded.scroll.windows), {
       note:
         `the same while the inventory page scrolls (video.fps.scroll), ${WINDOWS_TEXT} from ${BUSY_SETTLE_MS / 1000} s after ` +
-        `it was painted; medians: ${split(recorded.scroll.windows)}${incidents(recorded)}; live only: host.cpu_pct.scroll`,
+        `it was painted; medians: ${split(recorded.scroll.windows)}${incidents(recorded, SCROLL)}; live only: host.cpu_pct.scroll`,
     }),
   };
 }
@@ -336,7 +352,7 @@ function modeDetails(m: ModeFigures): Record<string, unknown> {
     loadCpuPct: round(l.loadPct),
     windows: l.windows.map(rounded),
   });
-  return { recorderEvents: m.recorderEvents, idle: m.idle.map(rounded), busy: load(m.busy), scroll: load(m.scroll) };
+  return { recorderEvents: m.recorderEvents.map((i) => i.text), idle: m.idle.map(rounded), busy: load(m.busy), scroll: load(m.scroll) };
 }
 
 function rounded(w: WindowFigures): WindowFigures {

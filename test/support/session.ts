@@ -2,6 +2,9 @@ import type { TestAgent } from './agent.ts';
 import type { TechClient } from './techClient.ts';
 import { answerConsent, requestHelp, waitForWard } from './ward.ts';
 
+/** Milliseconds: the recorder's own start timeout (ScreenRecorderEncoder startTimeoutMs) plus a margin. */
+const RECORDER_START_MS = 20_000;
+
 /**
  * The whole happy path with a Node technician: the ward user asks for help, the technician enters
  * code + PIN, the ward user allows `permissions` (default: everything asked for), and the screen
@@ -19,7 +22,8 @@ export async function liveSession(
   const granted = permissions ?? prompt.permissions ?? [];
   const reply = (await answerConsent(agent, true, granted)) as { ok: boolean };
   if (!reply.ok) throw new Error(`consent refused: ${JSON.stringify(reply)}`);
-  await client.waitForHostMessage((m) => m.type === 'consent:granted');
-  if (granted.includes('view')) await client.waitForHostMessage((m) => m.type === 'screen:info');
+  // As long as the agent itself gives its recorder (15 s) and capture (10 s) to start on a busy machine.
+  await client.waitForHostMessage((m) => m.type === 'consent:granted', RECORDER_START_MS);
+  if (granted.includes('view')) await client.waitForHostMessage((m) => m.type === 'screen:info', RECORDER_START_MS);
   return { sessionId: started.sessionId, code, pin };
 }

@@ -61,7 +61,7 @@ async function fixture(
   const began: string[] = [];
   const encoders: ScriptedEncoder[] = [];
   const starts = [...(options.starts ?? ['ok', 'ok', 'ok', 'ok'])];
-  const seen = { frozen: 0, resumed: 0, failed: [] as string[] };
+  const seen = { frozen: 0, resumed: 0, failed: [] as string[], pressure: [] as boolean[] };
   const recorder = new SessionRecorder({
     info: { sessionId: 'session-1', hostId: 'host-1', technician: { id: 'tech-1', name: 'Taro', organisation: 'Lab KK' } },
     policy: options.policy ?? (() => Promise.resolve(policy)),
@@ -79,6 +79,7 @@ async function fixture(
       onFrozen: () => seen.frozen++,
       onResumed: () => seen.resumed++,
       onFailed: (reason) => seen.failed.push(reason),
+      onPressure: (on) => seen.pressure.push(on),
     },
     log,
     ...(options.restarts !== undefined ? { restarts: options.restarts } : {}),
@@ -191,6 +192,24 @@ describe('SessionRecorder', () => {
     const types = opened.flatMap((s) => s.events.map((e) => e.type));
     assert.deepEqual(types, ['recording:frozen', 'recording:resumed', 'session:end']);
     assert.deepEqual(f.seen.failed, []);
+  });
+
+  test('pressure from the encoder reaches the session once per change; a failed encoder lifts it', async () => {
+    const f = await fixture();
+    await f.recorder.start();
+    const events = f.encoders[0]!.events;
+    events.onPressure?.(true);
+    events.onPressure?.(true);
+    events.onPressure?.(false);
+    events.onPressure?.(true);
+    assert.deepEqual(f.seen.pressure, [true, false, true]);
+    events.onError(RecorderError.captureFailed('ffmpeg killed'));
+    assert.deepEqual(f.seen.pressure, [true, false, true, false], 'the dead encoder no longer slows the session');
+    // The dead encoder can no longer speak for the session.
+    events.onPressure?.(true);
+    while (f.encoders.length < 2) await sleep(5);
+    assert.deepEqual(f.seen.pressure, [true, false, true, false]);
+    await f.recorder.finish('ended_by_host');
   });
 
   test('when no encoder comes back the session is given up', async () => {

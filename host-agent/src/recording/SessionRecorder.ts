@@ -27,6 +27,8 @@ export interface SessionRecorderEvents {
   onResumed(): void;
   /** It could not be brought back: the session must end (`recording_failed`). */
   onFailed(reason: string): void;
+  /** The encoder falls behind (true) or has caught up (false): slow the live stream meanwhile (SREC7). */
+  onPressure?(underPressure: boolean): void;
 }
 
 /** Options of {@link SessionRecorder.start}. */
@@ -82,6 +84,8 @@ export class SessionRecorder {
   private starting: Promise<void> | undefined;
   /** The manifest is being written: nothing more is sealed. */
   private sealed = false;
+  /** The current encoder reported pressure. */
+  private pressured = false;
   private titlePoll: NodeJS.Timeout | undefined;
   private lastTitle: string | undefined;
   /** Resolves when the first encoder has the first grab (see {@link running}). */
@@ -197,6 +201,9 @@ export class SessionRecorder {
         if (this.encoder === encoder) void this.onEncoderError(err);
       },
       onRecording: () => this.markFirstGrab(),
+      onPressure: (on) => {
+        if (this.encoder === encoder) this.setPressure(on);
+      },
     });
     this.encoder = encoder;
     try {
@@ -218,6 +225,8 @@ export class SessionRecorder {
     }
     const dead = this.encoder;
     this.encoder = undefined;
+    // The next encoder starts afresh (the session is frozen meanwhile).
+    this.setPressure(false);
     // Whatever it salvaged has been handed out; wait for its processes to go.
     await dead?.close().catch(() => undefined);
     while (!this.finished && this.failures < (this.options.restarts ?? 3)) {
@@ -237,6 +246,12 @@ export class SessionRecorder {
       }
     }
     if (!this.finished) events.onFailed(err.code);
+  }
+
+  private setPressure(on: boolean): void {
+    if (this.pressured === on) return;
+    this.pressured = on;
+    this.options.events.onPressure?.(on);
   }
 
   /** Seals a segment with its share of the timeline and spools it, after every earlier one. */

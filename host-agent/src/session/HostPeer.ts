@@ -16,6 +16,7 @@ import {
   type Permission,
 } from '@wardlink/protocol';
 import type { InputInjector, ScreenCapture } from '../platform/types.ts';
+import { FrameThrottle } from './FrameThrottle.ts';
 import { withVideoBitrate, type VideoBitrate } from './videoBitrate.ts';
 
 const wrtc = createRequire(import.meta.url)('@roamhq/wrtc') as typeof Wrtc;
@@ -46,6 +47,9 @@ export type InputMessage = Extract<ViewerMessage, { type: `input:${string}` }>;
 /** Bad messages tolerated per session before the host ends it. */
 const MAX_BAD_MESSAGES = 200;
 
+/** Frames per second of the live stream while the recorder is under pressure (SREC7). */
+export const THROTTLED_FPS = 5;
+
 /**
  * The host's side of one WebRTC session: answers the viewer's offer and, only
  * once {@link grant} is called (after the PIN handshake and the ward user's
@@ -66,6 +70,10 @@ export class HostPeer {
   private badMessages = 0;
   private frozen = false;
   private closed = false;
+  /** Between the capture and the video source: limits the rate while the recorder needs the CPU. */
+  private readonly throttle = new FrameThrottle((frame) => {
+    if (!this.closed && !this.frozen) this.source.onFrame(frame);
+  });
 
   constructor(options: HostPeerOptions) {
     this.options = options;
@@ -133,6 +141,16 @@ export class HostPeer {
     this.send({ type: frozen ? 'recording:frozen' : 'recording:resumed' });
   }
 
+  /**
+   * While the recorder is under pressure the live stream sends at most THROTTLED_FPS frames a
+   * second (the newest screen still arrives), so that the recording keeps up (SREC7).
+   */
+  setThrottled(throttled: boolean): void {
+    if (this.closed || this.throttle.limited === throttled) return;
+    this.options.log.info({ fps: throttled ? THROTTLED_FPS : undefined }, throttled ? 'live video slowed: the recorder needs the CPU' : 'live video at full rate again');
+    this.throttle.limit(throttled ? THROTTLED_FPS : undefined);
+  }
+
   private readonly onConnectionState = (): void => {
     const state = this.pc.connectionState;
     this.options.log.debug({ state }, 'peer connection state');
@@ -163,9 +181,7 @@ export class HostPeer {
     this.capturing = true;
     try {
       await this.options.capture.start(
-        (frame) => {
-          if (!this.closed && !this.frozen) this.source.onFrame(frame);
-        },
+        (frame) => this.throttle.push(frame),
         (err) => {
           this.options.log.error({ err: err.message }, 'screen capture failed');
           this.options.onFailed('capture failed');
@@ -235,6 +251,7 @@ export class HostPeer {
     this.pc.removeEventListener('connectionstatechange', this.onConnectionState);
     this.pc.removeEventListener('datachannel', this.onDataChannel);
     this.options.capture.close();
+    this.throttle.close();
     this.track.stop();
     void this.options.input.releaseAll().catch(() => undefined);
     this.channel?.close();

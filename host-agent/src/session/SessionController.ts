@@ -428,7 +428,14 @@ export class SessionController {
       ...recording,
       info: { sessionId, hostId, technician },
       log,
-      events: { onFrozen: freeze(true), onResumed: freeze(false), onFailed: failed },
+      events: {
+        onFrozen: freeze(true),
+        onResumed: freeze(false),
+        onFailed: failed,
+        onPressure: (on) => {
+          if (this.current === current) current.peer?.setThrottled(on);
+        },
+      },
     });
     current.recorder = recorder;
     recorder.event('session:start', {

@@ -14,6 +14,8 @@ function recorder(x: XDisplay, options: Partial<ScreenRecorderEncoderOptions> = 
   errors: RecorderError[];
   frames: () => RecordingSegment['frames'];
   errorAt: Promise<number>;
+  /** What onPressure reported, in order. */
+  pressure: boolean[];
   /** performance.now() of onRecording, if it came. */
   recordingAt: () => number | undefined;
 } {
@@ -22,6 +24,7 @@ function recorder(x: XDisplay, options: Partial<ScreenRecorderEncoderOptions> = 
   let reported: (at: number) => void = () => undefined;
   const errorAt = new Promise<number>((resolve) => (reported = resolve));
   let recordingAt: number | undefined;
+  const pressure: boolean[] = [];
   const rec = new ScreenRecorderEncoder(
     { display: x.display, segmentMs: 1000, ...options },
     {
@@ -31,9 +34,10 @@ function recorder(x: XDisplay, options: Partial<ScreenRecorderEncoderOptions> = 
         reported(performance.now());
       },
       onRecording: () => (recordingAt ??= performance.now()),
+      onPressure: (on) => pressure.push(on),
     },
   );
-  return { rec, segments, errors, frames: () => segments.flatMap((s) => s.frames), errorAt, recordingAt: () => recordingAt };
+  return { rec, segments, errors, frames: () => segments.flatMap((s) => s.frames), errorAt, pressure, recordingAt: () => recordingAt };
 }
 
 describe('ScreenRecorderEncoder (Xvfb)', () => {
@@ -160,6 +164,29 @@ describe('ScreenRecorderEncoder (Xvfb)', () => {
       if (alive(encoder!)) process.kill(encoder!, 'SIGCONT');
       await r.rec.close();
     }
+  });
+
+  it('says it is under pressure well before it is behind, and when it has caught up', async () => {
+    const r = recorder(x, { fps: 2, maxLagMs: 3000 });
+    await r.rec.start();
+    await sleep(300);
+    const [, encoder] = r.rec.pids;
+    process.kill(encoder!, 'SIGSTOP');
+    try {
+      await x.run('xsetroot', ['-solid', '#406080']);
+      // A third of maxLagMs (1 s) plus watchdog ticks, well short of the 3 s that would be "behind".
+      const deadline = performance.now() + 2500;
+      while (r.pressure.length === 0 && performance.now() < deadline) await sleep(50);
+    } finally {
+      process.kill(encoder!, 'SIGCONT');
+    }
+    assert.deepEqual(r.pressure, [true]);
+    // Caught up: every frame quick for 3 s.
+    const deadline = performance.now() + 8000;
+    while (r.pressure.length < 2 && performance.now() < deadline) await sleep(100);
+    await r.rec.close();
+    assert.deepEqual(r.errors, [], 'never behind');
+    assert.deepEqual(r.pressure, [true, false]);
   });
 
   it('under load it skips grabs instead of queueing them, then records the newest screen', async () => {

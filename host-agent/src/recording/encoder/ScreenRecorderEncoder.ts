@@ -75,6 +75,12 @@ export interface ScreenRecorderEncoderEvents {
   /** The recording stopped: the grabber or an encoder died, or fell behind. Called once; never after `close()`. */
   onError(err: RecorderError): void;
   /**
+   * The encoder is falling behind (`true`: a frame has waited over a third of what it may) or has
+   * caught up again (`false`, after PRESSURE_CLEAR_MS with every frame quick). The live stream
+   * should give up CPU meanwhile, so that the recording never stops (SREC5). Optional.
+   */
+  onPressure?(underPressure: boolean): void;
+  /**
    * The first grab is inside a running encoder: from here on the screen is being recorded.
    * Comes before `start()` resolves (which waits until that frame is encoded, ~1 s for a key
    * frame). Called at most once.
@@ -86,6 +92,11 @@ export interface ScreenRecorderEncoderEvents {
 const WATCHDOG_MS = 250;
 /** Milliseconds the grabber may stay silent beyond its frame interval before it counts as stalled. */
 const GRAB_SILENCE_MS = 2000;
+/** Share of the allowed lag from which the recorder is under pressure, and below which it is quick. */
+const PRESSURE_ON = 1 / 3;
+const PRESSURE_OFF = 1 / 8;
+/** Milliseconds every frame must stay quick before the pressure is over. */
+const PRESSURE_CLEAR_MS = 3000;
 
 /** One encoder process: a key frame and the frames that depend on it. */
 interface Gop {
@@ -146,6 +157,8 @@ export class ScreenRecorderEncoder {
   /** A copy of the newest changed grab that was not taken, recorded at close() so the last screen is kept. */
   private untaken: { frame: Buffer; at: number } | undefined;
   private closing: Promise<void> | undefined;
+  /** Under pressure since, or undefined; and since when every frame has been quick. */
+  private pressure: { since: number; quickSince: number | undefined } | undefined;
 
   constructor(
     private readonly options: ScreenRecorderEncoderOptions,
@@ -455,7 +468,29 @@ export class ScreenRecorderEncoder {
       this.fail(RecorderError.behind(`the encoder has worked on one ${oldest?.key ? 'key ' : ''}frame for ${Math.round(busyMs)} ms`));
     } else if (this.inFlight.length > (this.options.maxBacklog ?? 8)) {
       this.fail(RecorderError.behind(`${this.inFlight.length} frames wait in the encoder`));
+    } else {
+      this.checkPressure(busyMs / allowedMs, now);
     }
+  }
+
+  /** Tells the session when the encoder falls behind and when it has caught up (hysteresis). */
+  private checkPressure(share: number, now: number): void {
+    if (!this.pressure) {
+      if (share < PRESSURE_ON) return;
+      this.pressure = { since: now, quickSince: undefined };
+      this.options.logger?.debug({ share }, 'recorder under pressure');
+      this.events.onPressure?.(true);
+      return;
+    }
+    if (share >= PRESSURE_OFF) {
+      this.pressure.quickSince = undefined;
+      return;
+    }
+    this.pressure.quickSince ??= now;
+    if (now - this.pressure.quickSince < PRESSURE_CLEAR_MS) return;
+    this.options.logger?.debug({ ms: Math.round(now - this.pressure.since) }, 'recorder caught up');
+    this.pressure = undefined;
+    this.events.onPressure?.(false);
   }
 
   /** Stops everything and reports `err` once: rejects `start()` if pending, else calls `onError`. */

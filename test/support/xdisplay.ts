@@ -9,6 +9,10 @@ export interface XDisplayOptions {
   height?: number;
   /** Also start the openbox window manager (needed for realistic focus and Alt+Tab). Default false. */
   wm?: boolean;
+  /** Colour depth of the screen in bits. Default 24. */
+  depth?: number;
+  /** More Xvfb arguments, e.g. `['-extension', 'DAMAGE']` to leave an extension out. */
+  serverArgs?: string[];
 }
 
 /** A private virtual X display for a test. Everything it started dies with `stop()`. */
@@ -46,7 +50,7 @@ const DISPLAY_SPAN = 30_000;
 const START_ATTEMPTS = 8;
 
 /**
- * Starts Xvfb with a 24-bit screen and, optionally, openbox.
+ * Starts Xvfb with a 24-bit screen (unless told otherwise) and, optionally, openbox.
  *
  * The display number is random in a high range, and `-displayfd` tells when the server is ready.
  * Letting Xvfb pick (`-displayfd` alone) probes from :0 upwards and so reuses a number the moment
@@ -65,7 +69,8 @@ export async function startXDisplay(options: XDisplayOptions = {}): Promise<XDis
   const failures: string[] = [];
   for (let attempt = 0; attempt < START_ATTEMPTS && !number; attempt++) {
     const wanted = DISPLAY_MIN + randomInt(DISPLAY_SPAN);
-    xvfb = spawn('Xvfb', [`:${wanted}`, '-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', '-noreset'], {
+    const screen = `${width}x${height}x${options.depth ?? 24}`;
+    xvfb = spawn('Xvfb', [`:${wanted}`, '-displayfd', '3', '-screen', '0', screen, '-nolisten', 'tcp', '-noreset', ...(options.serverArgs ?? [])], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     });
     track(xvfb);

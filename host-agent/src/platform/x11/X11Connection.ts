@@ -2,7 +2,11 @@ import { createConnection, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { PlatformError } from '../errors.ts';
 import { parseDisplay, socketPaths } from './display.ts';
-import { readCookie, type XAuthCookie } from './xauth.ts';
+import { X11MessageReader } from './X11MessageReader.ts';
+import { handshake, type X11Setup } from './x11Setup.ts';
+import { readCookie } from './xauth.ts';
+
+export type { X11Setup } from './x11Setup.ts';
 
 /** Options of {@link X11Connection.connect}. */
 export interface X11ConnectionOptions {
@@ -12,23 +16,20 @@ export interface X11ConnectionOptions {
   timeoutMs?: number;
 }
 
-/** What the connection setup told us about the server and the chosen screen. */
-export interface X11Setup {
-  minKeycode: number;
-  maxKeycode: number;
-  /** Root window of the screen. */
-  root: number;
-  /** Pixels. */
-  width: number;
-  /** Pixels. */
-  height: number;
+/** What QueryExtension told about one extension. */
+export interface X11Extension {
+  /** Major opcode of its requests. */
+  majorOpcode: number;
+  /** Type of its first event (its events are numbered from here). */
+  firstEvent: number;
+  /** Code of its first error. */
+  firstError: number;
 }
 
 /** Core event types used by XTEST FakeInput. */
 export const X11Event = { KeyPress: 2, KeyRelease: 3, ButtonPress: 4, ButtonRelease: 5, MotionNotify: 6 } as const;
 /** `MappingNotify` event type and its `request` value for keyboard changes. */
 const MAPPING_NOTIFY = 34;
-const GENERIC_EVENT = 35;
 
 const Opcode = {
   InternAtom: 16,
@@ -68,7 +69,9 @@ const pad4 = (n: number): number => (4 - (n % 4)) % 4;
 /**
  * A minimal X11 protocol client over the display's local socket: just enough for input
  * injection (XTEST FakeInput, keyboard mapping, pointer state) and reading the focused window's
- * title (atoms, properties, input focus). Unlike Xlib-based code it never
+ * title (atoms, properties, input focus). Other modules encode further requests themselves and
+ * send them with {@link request} / {@link send}, receiving events through {@link onEvent} (the
+ * screen capture's requests are in captureRequests.ts). Unlike Xlib-based code it never
  * exits the process on a protocol or I/O error: errors become rejected promises.
  *
  * Requests are little-endian. Requests without a reply report errors asynchronously; call
@@ -79,11 +82,18 @@ export class X11Connection {
   private seq = 0;
   private readonly pending: PendingReply[] = [];
   private voidErrors: X11ProtocolError[] = [];
-  private inbox: Buffer = Buffer.alloc(0);
+  private readonly reader = new X11MessageReader((message, owned) => this.onMessage(message, owned));
   private xtestOpcode = 0;
   private _closed = false;
+  /** Counter of resource ids handed out by {@link newId}. */
+  private lastId = 0;
   /** Called for each keyboard MappingNotify (any client changed the keymap, including us). */
   onKeyboardMappingChanged: (() => void) | undefined;
+  /**
+   * Called for every event (32 bytes; more for a GenericEvent), e.g. an extension's notify events.
+   * `event` may be a view into a socket chunk: copy what you keep after returning.
+   */
+  onEvent: ((event: Buffer) => void) | undefined;
   /** Called once when the connection ends for any reason other than `close()`. */
   onLost: ((err: Error) => void) | undefined;
 
@@ -121,15 +131,31 @@ export class X11Connection {
 
   /** Finds the XTEST extension; required before {@link fakeInput}. */
   async initXTest(): Promise<void> {
-    const name = Buffer.from('XTEST', 'latin1');
+    const xtest = await this.queryExtension('XTEST');
+    if (!xtest) throw PlatformError.displayUnavailable(this.display, 'the XTEST extension is missing');
+    this.xtestOpcode = xtest.majorOpcode;
+  }
+
+  /** Opcode and event and error bases of an extension, or undefined when the server lacks it. */
+  async queryExtension(extensionName: string): Promise<X11Extension | undefined> {
+    const name = Buffer.from(extensionName, 'latin1');
     const req = Buffer.alloc(8 + name.length + pad4(name.length));
     req.writeUInt8(Opcode.QueryExtension, 0);
     req.writeUInt16LE(req.length / 4, 2);
     req.writeUInt16LE(name.length, 4);
     name.copy(req, 8);
     const reply = await this.request(req);
-    if (reply[8] !== 1) throw PlatformError.displayUnavailable(this.display, 'the XTEST extension is missing');
-    this.xtestOpcode = reply[9]!;
+    if (reply[8] !== 1) return undefined;
+    return { majorOpcode: reply[9]!, firstEvent: reply[10]!, firstError: reply[11]! };
+  }
+
+  /** A fresh resource id (for a window, pixmap, damage object...) owned by this connection. */
+  newId(): number {
+    const { resourceIdBase: base, resourceIdMask: mask } = this.setup;
+    const step = mask & -mask;
+    const id = (++this.lastId * step) & mask;
+    if (id === 0) throw new Error('out of X resource ids');
+    return (base | id) >>> 0;
   }
 
   /** Injects one core input event through XTEST (no reply; errors surface at {@link sync}). */
@@ -249,13 +275,22 @@ export class X11Connection {
     this.socket.destroy();
   }
 
-  private send(req: Buffer): void {
+  /**
+   * Sends a request that has no reply (already encoded, little-endian, length in 4-byte units at
+   * byte 2). Its error, if any, surfaces at {@link sync}. Throws once closed.
+   */
+  send(req: Buffer): void {
     if (this._closed) throw new Error(`connection to X display ${this.display} is closed`);
     this.seq = (this.seq + 1) & 0xffff;
     this.socket.write(req);
   }
 
-  private request(req: Buffer): Promise<Buffer> {
+  /**
+   * Sends a request that has a reply and resolves with the whole reply (32 bytes and its extra
+   * data, a buffer of its own); rejects with X11ProtocolError when the server refuses it.
+   * Requests may be pipelined: replies arrive in order.
+   */
+  request(req: Buffer): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       try {
         this.send(req);
@@ -268,20 +303,17 @@ export class X11Connection {
   }
 
   private onData(chunk: Buffer): void {
-    this.inbox = this.inbox.length ? Buffer.concat([this.inbox, chunk]) : chunk;
-    let pos = 0;
-    while (this.inbox.length - pos >= 32) {
-      const kind = this.inbox[pos]! & 0x7f;
-      const extra = kind === 1 || kind === GENERIC_EVENT ? this.inbox.readUInt32LE(pos + 4) * 4 : 0;
-      const size = 32 + extra;
-      if (this.inbox.length - pos < size) break;
-      const message = this.inbox.subarray(pos, pos + size);
-      pos += size;
-      if (kind === 0) this.onError(message);
-      else if (kind === 1) this.onReply(message);
-      else if (kind === MAPPING_NOTIFY && message[4] === 1) this.onKeyboardMappingChanged?.();
+    this.reader.push(chunk);
+  }
+
+  private onMessage(message: Buffer, owned: boolean): void {
+    const kind = message[0]! & 0x7f;
+    if (kind === 0) this.onError(message);
+    else if (kind === 1) this.onReply(owned ? message : Buffer.from(message));
+    else {
+      if (kind === MAPPING_NOTIFY && message[4] === 1) this.onKeyboardMappingChanged?.();
+      this.onEvent?.(message);
     }
-    this.inbox = pos === this.inbox.length ? Buffer.alloc(0) : Buffer.from(this.inbox.subarray(pos));
   }
 
   private onReply(message: Buffer): void {
@@ -292,7 +324,7 @@ export class X11Connection {
       head.reject(new Error(`X reply out of order (${seq} for ${head.seq})`));
       return;
     }
-    head.resolve(Buffer.from(message));
+    head.resolve(message);
   }
 
   private onError(message: Buffer): void {
@@ -340,68 +372,4 @@ function openSocket(display: string, path: string, timeoutMs: number): Promise<S
       resolve(socket);
     });
   });
-}
-
-/** Sends the connection setup and parses the reply for the given screen. */
-function handshake(socket: Socket, display: string, cookie: XAuthCookie, screen: number, timeoutMs: number): Promise<X11Setup> {
-  const name = Buffer.from(cookie.name, 'latin1');
-  const req = Buffer.alloc(12 + name.length + pad4(name.length) + cookie.data.length + pad4(cookie.data.length));
-  req.write('l', 0, 'latin1'); // Little-endian.
-  req.writeUInt16LE(11, 2); // Protocol 11.0.
-  req.writeUInt16LE(name.length, 6);
-  req.writeUInt16LE(cookie.data.length, 8);
-  name.copy(req, 12);
-  cookie.data.copy(req, 12 + name.length + pad4(name.length));
-
-  return new Promise((resolve, reject) => {
-    let got = Buffer.alloc(0);
-    const timer = setTimeout(() => done(PlatformError.displayUnavailable(display, 'no setup reply')), timeoutMs);
-    const onData = (chunk: Buffer): void => {
-      got = Buffer.concat([got, chunk]);
-      if (got.length < 8) return;
-      const total = 8 + got.readUInt16LE(6) * 4;
-      if (got.length < total) return;
-      try {
-        done(undefined, parseSetup(got.subarray(0, total), display, screen));
-      } catch (err) {
-        done(err as Error);
-      }
-    };
-    const onClose = (): void => done(PlatformError.displayUnavailable(display, 'the server closed the connection during setup'));
-    function done(err: Error | undefined, setup?: X11Setup): void {
-      clearTimeout(timer);
-      socket.removeListener('data', onData);
-      socket.removeListener('close', onClose);
-      if (err) reject(err);
-      else resolve(setup!);
-    }
-    socket.on('data', onData);
-    socket.once('close', onClose);
-    socket.write(req);
-  });
-}
-
-function parseSetup(r: Buffer, display: string, screenIndex: number): X11Setup {
-  if (r[0] !== 1) {
-    const reasonLength = r[0] === 0 ? r[1]! : r.length - 8;
-    const reason = r.subarray(8, 8 + reasonLength).toString('latin1').replace(/\0+$/, '').trim();
-    throw PlatformError.displayUnavailable(display, `the server refused the connection: ${reason || 'no reason given'}`);
-  }
-  const vendorLength = r.readUInt16LE(24);
-  const screens = r[28]!;
-  const formats = r[29]!;
-  if (screenIndex >= screens) throw PlatformError.displayUnavailable(display, `no screen ${screenIndex}`);
-  let pos = 40 + vendorLength + pad4(vendorLength) + 8 * formats;
-  for (let i = 0; i < screenIndex; i++) {
-    const depths = r[pos + 39]!;
-    pos += 40;
-    for (let d = 0; d < depths; d++) pos += 8 + 24 * r.readUInt16LE(pos + 2);
-  }
-  return {
-    minKeycode: r[34]!,
-    maxKeycode: r[35]!,
-    root: r.readUInt32LE(pos),
-    width: r.readUInt16LE(pos + 20),
-    height: r.readUInt16LE(pos + 22),
-  };
 }

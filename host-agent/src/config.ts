@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { LOCAL_NETWORKS, parseCidr } from '@wardlink/protocol';
+import type { CaptureMethod } from './platform/index.ts';
 import type { VideoBitrate } from './session/videoBitrate.ts';
 
 /** Default live video bitrate bounds, kbit/s: a hospital LAN carries 10 Mbit/s easily. */
@@ -28,6 +29,8 @@ export interface AgentConfig {
   uiDir: string;
   /** Capture frame rate, frames per second. */
   fps: number;
+  /** How the screen is captured (`--capture damage|ffmpeg`). */
+  capture: CaptureMethod;
   /** Accept sessions without asking the ward user (an administrator's choice for unattended PCs, CON3). */
   unattended: boolean;
   /** Record every session (mandatory, the default); false only by an administrator's choice (`--recording off`). */
@@ -44,10 +47,10 @@ export interface AgentConfig {
 /**
  * Builds the configuration from flags (`--broker`, `--ca`, `--data-dir`,
  * `--name`, `--enroll`, `--display`, `--ui-port`, `--fps`, `--unattended yes|no`, `--allow-peers
- * <cidr,...>`, `--policy-key <key>`, `--recording on|off`, `--max-bitrate <kbit/s>`) over environment
+ * <cidr,...>`, `--policy-key <key>`, `--recording on|off`, `--max-bitrate <kbit/s>`, `--capture damage|ffmpeg`) over environment
  * variables (`WARDLINK_BROKER_URL`, `WARDLINK_CA_FILE`, `WARDLINK_AGENT_DATA_DIR`,
  * `WARDLINK_HOST_NAME`, `WARDLINK_ENROLL_TOKEN`, `DISPLAY`, `WARDLINK_UI_PORT`, `WARDLINK_UNATTENDED`, `WARDLINK_ALLOW_PEERS`, `WARDLINK_POLICY_KEY`, `WARDLINK_RECORDING`,
- * `WARDLINK_MAX_BITRATE`, `WARDLINK_LOG_LEVEL`) over defaults.
+ * `WARDLINK_MAX_BITRATE`, `WARDLINK_CAPTURE`, `WARDLINK_LOG_LEVEL`) over defaults.
  */
 export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): AgentConfig {
   const flags: Record<string, string> = {};
@@ -84,6 +87,8 @@ export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Nod
   }
   const maxKbps = Number(flags['max-bitrate'] ?? env['WARDLINK_MAX_BITRATE'] ?? DEFAULT_VIDEO_BITRATE.maxKbps);
   if (!Number.isInteger(maxKbps) || maxKbps < 300 || maxKbps > 100_000) throw new Error('--max-bitrate must be 300-100000 (kbit/s).');
+  const capture = flags['capture'] ?? env['WARDLINK_CAPTURE'] ?? 'damage';
+  if (capture !== 'damage' && capture !== 'ffmpeg') throw new Error('--capture must be damage or ffmpeg.');
   const caFile = flags['ca'] ?? env['WARDLINK_CA_FILE'];
   const enrollToken = flags['enroll'] ?? env['WARDLINK_ENROLL_TOKEN'];
   return {
@@ -97,6 +102,7 @@ export function loadAgentConfig(argv: string[] = process.argv.slice(2), env: Nod
     uiPort,
     uiDir: resolve(import.meta.dirname, '..', 'dist', 'ui'),
     fps,
+    capture,
     unattended: ['yes', 'true', '1'].includes(unattendedText),
     recording: recordingText === 'on',
     allowedPeers,

@@ -31,7 +31,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     ...(config.caFile ? { caFile: config.caFile } : {}),
     ...(config.enrollToken ? { enrollToken: config.enrollToken } : {}),
   });
-  const platform = createPlatform({ display: config.display, fps: config.fps });
+  const platform = createPlatform({ display: config.display, fps: config.fps, capture: config.capture });
   // Parts left in the spool by an earlier run are uploaded whether or not this run records.
   const uploader = new Uploader({ dataDir: config.dataDir, link: broker, log: log.child({ name: 'host-agent:upload' }) });
   let recording: SessionRecording | undefined;

@@ -1,5 +1,6 @@
 import { PlatformError } from './errors.ts';
-import type { Platform, PlatformLogger } from './types.ts';
+import type { Platform, PlatformLogger, ScreenCapture } from './types.ts';
+import { X11DamageCapture } from './x11/X11DamageCapture.ts';
 import { X11InputInjector } from './x11/X11InputInjector.ts';
 import { X11ScreenCapture } from './x11/X11ScreenCapture.ts';
 import { X11WindowTitle } from './x11/X11WindowTitle.ts';
@@ -7,20 +8,28 @@ import { X11WindowTitle } from './x11/X11WindowTitle.ts';
 export { PlatformError, PlatformErrorCode } from './errors.ts';
 export type { CapturedFrame, InputInjector, InputMessage, Platform, PlatformLogger, ScreenCapture, WindowTitleSource } from './types.ts';
 
+/** How the screen is captured (see {@link PlatformOptions.capture}). */
+export type CaptureMethod = 'damage' | 'ffmpeg';
+
 /** Options of {@link createPlatform}. */
 export interface PlatformOptions {
   /** X display, e.g. `:0`. Default: `$DISPLAY`. */
   display?: string;
   /** Capture frames per second. Default 30. */
   fps?: number;
+  /**
+   * How the screen is captured: `damage` (default) reads only what changed, in process, when the
+   * X server reports it (DAMAGE, XFIXES); `ffmpeg` polls the whole screen with ffmpeg x11grab.
+   */
+  capture?: CaptureMethod;
   /** Xauthority file for the display. Default: `$XAUTHORITY` (none: connect without a cookie). */
   xauthority?: string;
   logger?: PlatformLogger;
 }
 
 /**
- * Chooses the screen capture and input backends for this OS. Linux uses X11 (ffmpeg x11grab,
- * libnut and XTEST); other systems are not implemented yet and throw PlatformError `unsupported`.
+ * Chooses the screen capture and input backends for this OS. Linux uses X11 (DAMAGE + GetImage in
+ * process, or ffmpeg x11grab; XTEST for input); other systems are not implemented yet and throw PlatformError `unsupported`.
  * Nothing touches the display until a capture starts or the first input arrives.
  */
 export function createPlatform(options: PlatformOptions = {}): Platform {
@@ -31,12 +40,13 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   const display = options.display ?? process.env['DISPLAY'];
   if (!display) throw PlatformError.displayUnavailable('(none)', 'no display given and DISPLAY is not set');
   const xauthority = options.xauthority ?? process.env['XAUTHORITY'];
-  const newCapture = (): X11ScreenCapture =>
-    new X11ScreenCapture({
-      display,
-      ...(options.fps !== undefined ? { fps: options.fps } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
+  const common = {
+    display,
+    ...(options.fps !== undefined ? { fps: options.fps } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+  const newCapture = (): ScreenCapture =>
+    options.capture === 'ffmpeg' ? new X11ScreenCapture(common) : new X11DamageCapture({ ...common, ...(xauthority ? { xauthority } : {}) });
   return {
     capture: newCapture(),
     newCapture,

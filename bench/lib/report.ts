@@ -68,7 +68,7 @@ export function markdown(results: Results, command: string): string {
   ];
   const notes: string[] = [];
   for (const [name, r] of Object.entries(results.metrics) as Array<[MetricName, MetricResult]>) {
-    const value = r.value === null ? (r.note?.startsWith('failed') ? 'failed' : 'not measurable yet') : String(r.value);
+    const value = r.value === null ? nullReason(r.note) : String(r.value);
     const pct = r.p50 !== undefined ? `${cell(r.p50)} / ${cell(r.p95)}` : '';
     const range = r.min !== undefined ? `${cell(r.min)} - ${cell(r.max)}` : '';
     lines.push(`| \`${name}\` | ${value} | ${r.unit} | ${pct} | ${range} | ${r.runs} | ${r.target} |`);
@@ -106,4 +106,11 @@ export interface BrokerStepRow {
   /** Broker CPU milliseconds per agent added (enrollment + connect). */
   brokerCpuMsPerNewAgent: number;
   simulatorRssMiB: number;
+}
+
+/** What the table shows for a metric without a number. */
+function nullReason(note: string | undefined): string {
+  if (note?.startsWith('failed')) return 'failed';
+  if (note?.startsWith('not applicable')) return 'not applicable';
+  return 'not measurable yet';
 }

@@ -65,6 +65,12 @@ export function notMeasurable(name: MetricName, feature: string): MetricResult {
   return { value: null, unit: spec.unit, runs: 0, target: spec.target, note: `not measurable yet: ${feature} does not exist` };
 }
 
+/** A metric that does not apply to what the product does now: reported with the reason, never given a number. */
+export function notApplicable(name: MetricName, reason: string): MetricResult {
+  const spec = CATALOGUE[name];
+  return { value: null, unit: spec.unit, runs: 0, target: spec.target, note: `not applicable: ${reason}` };
+}
+
 /** A metric whose scenario failed on this run. */
 export function failed(name: MetricName, reason: string): MetricResult {
   const spec = CATALOGUE[name];

@@ -19,7 +19,7 @@ export interface WindowFigures {
   totalPct: number;
   /** The agent's node process alone. */
   agentPct: number;
-  /** Its live capture child (ffmpeg x11grab at 30 fps) alone. */
+  /** Its live capture child (ffmpeg x11grab at 30 fps, `--capture ffmpeg`) alone; 0 without one. */
   ffmpegPct: number;
   /** The rest of the tree: the recorder's x11grab and encoders when the session is recorded. */
   otherPct: number;
@@ -31,7 +31,8 @@ export interface WindowFigures {
 /** The processes whose CPU is measured. */
 export interface HostPids {
   agent: number;
-  ffmpeg: number;
+  /** The live capture's ffmpeg child with `--capture ffmpeg`; none with the default in-process capture. */
+  ffmpeg: number | undefined;
 }
 
 /** One window of `ms` milliseconds: the viewer's frame counters and statistics, and host CPU from /proc. */
@@ -45,7 +46,7 @@ export async function measureWindow(rig: LiveRig, pids: HostPids, ms: number): P
   await rig.tech.evaluate(() => (window as unknown as ProbeWindow).__wlBench.resetMinSize());
   const s0 = await inbound();
   const c0 = await counters();
-  const cpu = new CpuWindow([pids.agent, pids.ffmpeg]);
+  const cpu = new CpuWindow(pids.ffmpeg === undefined ? [pids.agent] : [pids.agent, pids.ffmpeg]);
   const tree = new TreeCpuWindow(pids.agent);
   await sleep(ms);
   const c1 = await counters();
@@ -55,7 +56,7 @@ export async function measureWindow(rig: LiveRig, pids: HostPids, ms: number): P
   if (rig.ffmpegPid() !== pids.ffmpeg) throw new Error('the capture process changed during a window');
   const seconds = (c1.now - c0.now) / 1000;
   const agentPct = pct.get(pids.agent)!;
-  const ffmpegPct = pct.get(pids.ffmpeg)!;
+  const ffmpegPct = pids.ffmpeg === undefined ? 0 : pct.get(pids.ffmpeg)!;
   return {
     decodedFps: (c1.decoded - c0.decoded) / seconds,
     presentedFps: (c1.presented - c0.presented) / seconds,

@@ -6,7 +6,7 @@ import type { LiveRig, ProbeWindow } from '../live/LiveRig.ts';
 import { measureWindow, screenChangeRate, type HostPids, type WindowFigures } from '../live/videoWindow.ts';
 import { TreeCpuWindow } from '../lib/proc.ts';
 import { sleep } from '../lib/progress.ts';
-import { fromSamples, type ScenarioOutcome } from '../lib/results.ts';
+import { fromSamples, notApplicable, type MetricResult, type ScenarioOutcome } from '../lib/results.ts';
 import { round, summarize } from '../lib/stats.ts';
 import { ScrollingPage } from '../workload/ScrollingPage.ts';
 import { stopChild } from '../workload/desktop.ts';
@@ -146,9 +146,8 @@ async function inSession<T>(run: ModeRun, body: (session: SessionRun) => Promise
   let result: T;
   try {
     await rig.video.evaluate((el) => (window as unknown as ProbeWindow).__wlBench.watch(el as HTMLVideoElement, null));
-    const ffmpeg = rig.ffmpegPid();
-    if (!ffmpeg) throw new Error('the host agent has no ffmpeg capture child during the session');
-    result = await body({ ...run, pids: { agent: rig.agentPid, ffmpeg } });
+    // The default capture (DAMAGE) runs in the agent's own process; `--capture ffmpeg` has a child.
+    result = await body({ ...run, pids: { agent: rig.agentPid, ffmpeg: rig.ffmpegPid() } });
   } catch (err) {
     // The session may be gone already: ending it must not hide why the mode failed.
     await rig.disconnect().catch(() => undefined);
@@ -189,7 +188,7 @@ async function measurePhase(run: SessionRun, name: string, settleMs: number): Pr
     run.log(
       `video (${run.mode}): ${name} window ${i + 1}/${WINDOWS}: ${w.decodedFps.toFixed(1)} fps decoded ` +
         `(${w.receivedFps.toFixed(1)} received, ${w.kbps.toFixed(0)} kbit/s), host agent ${w.totalPct.toFixed(1)}% ` +
-        `(node ${w.agentPct.toFixed(1)}%, capture ffmpeg ${w.ffmpegPct.toFixed(1)}%, other children ${w.otherPct.toFixed(1)}%), ` +
+        `(node ${w.agentPct.toFixed(1)}%, capture ffmpeg child ${w.ffmpegPct.toFixed(1)}%, other children ${w.otherPct.toFixed(1)}%), ` +
         `smallest frame ${w.minSize}`,
     );
   }
@@ -238,7 +237,7 @@ function p50(windows: WindowFigures[], pick: (w: WindowFigures) => number, digit
 
 const WINDOWS_TEXT = `${WINDOWS} windows of ${WINDOW_MS / 1000} s`;
 const TREE =
-  'the host agent\'s process tree (node, its live capture ffmpeg, and when recording the recorder\'s 1 fps x11grab and the ' +
+  'the host agent\'s process tree (node with its in-process DAMAGE capture, and when recording the recorder\'s x11grab and the ' +
   'libaom encoders it starts per key frame, exited ones included), /proc utime+stime';
 const FLOOD_TEXT = '`ls -R /usr` loops in a full-screen xterm';
 const SCROLL_TEXT =
@@ -293,10 +292,17 @@ function fpsMetrics(liveOnly: ModeFigures, recorded: ModeFigures): ScenarioOutco
   };
 }
 
+/** The live capture's ffmpeg child alone (`--capture ffmpeg`); not applicable to the in-process default. */
+function captureChild(name: 'host.cpu_pct.ffmpeg_idle' | 'host.cpu_pct.ffmpeg_busy', windows: WindowFigures[], what: string): MetricResult {
+  if (windows.every((w) => w.ffmpegPct === 0)) {
+    return notApplicable(name, 'the default capture (`--capture damage`) runs inside the agent\'s node process, which host.cpu_pct includes; this is the ffmpeg x11grab child of `--capture ffmpeg`');
+  }
+  return fromSamples(name, windows.map((w) => w.ffmpegPct), { note: `the live ffmpeg x11grab child alone, ${what}, live only` });
+}
+
 /** host.cpu_pct*. */
 function cpuMetrics(liveOnly: ModeFigures, recorded: ModeFigures): ScenarioOutcome['metrics'] {
   const total = (ws: WindowFigures[]): number[] => ws.map((w) => w.totalPct);
-  const ffmpeg = (ws: WindowFigures[]): number[] => ws.map((w) => w.ffmpegPct);
   return {
     'host.cpu_pct': fromSamples('host.cpu_pct', total(liveOnly.idle), {
       note: `${TREE}; live only (\`--recording off\`), session open, screen idle, ${WINDOWS_TEXT}; with recording: host.cpu_pct.recording`,
@@ -310,12 +316,8 @@ function cpuMetrics(liveOnly: ModeFigures, recorded: ModeFigures): ScenarioOutco
         `${p50(liveOnly.scroll.windows, (w) => w.agentPct)}, live capture ffmpeg ${p50(liveOnly.scroll.windows, (w) => w.ffmpegPct)}; ` +
         'with recording: host.cpu_pct.recording_scroll',
     }),
-    'host.cpu_pct.ffmpeg_idle': fromSamples('host.cpu_pct.ffmpeg_idle', ffmpeg(liveOnly.idle), {
-      note: 'the live ffmpeg x11grab child alone, screen idle, live only',
-    }),
-    'host.cpu_pct.ffmpeg_busy': fromSamples('host.cpu_pct.ffmpeg_busy', ffmpeg(liveOnly.busy.windows), {
-      note: 'the live ffmpeg x11grab child alone, screen flooded, live only',
-    }),
+    'host.cpu_pct.ffmpeg_idle': captureChild('host.cpu_pct.ffmpeg_idle', liveOnly.idle, 'screen idle'),
+    'host.cpu_pct.ffmpeg_busy': captureChild('host.cpu_pct.ffmpeg_busy', liveOnly.busy.windows, 'screen flooded'),
     'host.cpu_pct.recording': fromSamples('host.cpu_pct.recording', total(recorded.idle), {
       note:
         `${TREE}; session open and recorded (the default), screen idle, ${WINDOWS_TEXT}; medians: ${split(recorded.idle)}; ` +

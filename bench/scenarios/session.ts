@@ -64,8 +64,8 @@ export const sessionScenario: Scenario = async (ctx) => {
   );
   const common =
     'click on Connect (code and PIN typed; CPace handshake; unattended host, so no consent wait) -> requestVideoFrameCallback ' +
-    'of the first frame, both timed in the page; a new code from the ward page\'s Get help for each run; includes ffmpeg ' +
-    'capture start-up on the host; 1 warm-up run not counted; the host screen is still (an xterm at a prompt)';
+    'of the first frame, both timed in the page; a new code from the ward page\'s Get help for each run; includes the ' +
+    'start of the live capture on the host (in process, DAMAGE); 1 warm-up run not counted; the host screen is still (an xterm at a prompt)';
   const moving = (s: SetupSeries): string =>
     `diagnostic, not counted: with a clock redrawing part of the screen every 30 ms, median ${med(s.moving)} ms over ${MOVING_RUNS} connects`;
   return {

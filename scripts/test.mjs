@@ -43,7 +43,7 @@ function findTests(dir, pattern) {
   return out.sort();
 }
 
-const unitDirs = ['protocol', 'certs', 'broker', 'host-agent/src', 'recordings/src'];
+const unitDirs = ['protocol', 'certs', 'broker', 'host-agent/src', 'recordings/src', 'bench/lib'];
 const unit = unitDirs.flatMap((d) => findTests(join(root, d), /\.test\.ts$/));
 const e2e = findTests(join(root, 'test'), /\.test\.ts$/);
 const selected = (files) => (only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files);

@@ -151,11 +151,12 @@ describe('X11ScreenCapture', () => {
       await new Promise((r) => setTimeout(r, 1000));
       assert.equal(sink.frames.length, idle, 'nothing is delivered while the screen is idle');
       await x.run('xdotool', ['type', '.']);
-      await sink.next(() => true, 2000);
+      // Generous: xdotool, xterm and ffmpeg all wait for the CPU on a busy machine (2 s failed 1 run in 5 there).
+      await sink.next(() => true, 6000);
       // A change below ffmpeg's default "near duplicate" thresholds still counts (a faint colour shift).
       await new Promise((r) => setTimeout(r, 500));
       await x.run('xsetroot', ['-solid', '#202028']);
-      await sink.next((f) => yuvAt(f, f.width - 4, f.height - 4).u !== yuvAt(sink.frames[0]!, f.width - 4, f.height - 4).u, 2000);
+      await sink.next((f) => yuvAt(f, f.width - 4, f.height - 4).u !== yuvAt(sink.frames[0]!, f.width - 4, f.height - 4).u, 6000);
     } finally {
       capture.close();
       term.kill();

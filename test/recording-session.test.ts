@@ -1,7 +1,7 @@
 // Sessions are recorded end to end (issue 4): a real broker, a host agent on Xvfb recording with ffmpeg,
 // a Node technician with real WebRTC, and an auditor key approved into the signed policy. What the
 // broker stores is checked the way an auditor would: verified against the host's key, decrypted with
-// the auditor's key only. Faults: broker restart, kill -9 of the agent, the recorder's ffmpeg killed,
+// the auditor's key only. Faults: broker restart, kill -9 of the agent, the recorder's encoder killed,
 // no policy at all.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -221,9 +221,10 @@ describe('recorded sessions', () => {
     await liveSession(c, agent);
     const recordingId = await newRecording(known);
     await waitForWard(agent, (s) => s.state === 'live');
-    const grabber = await recorderGrabberPid(agent);
+    // The recorder grabs in the agent's own process; its encoder is the process that can die.
+    const encoder = await recorderEncoderPid(agent);
     const killedAt = Date.now();
-    process.kill(grabber, 'SIGKILL');
+    process.kill(encoder, 'SIGKILL');
     await c.waitForHostMessage((m) => m.type === 'recording:frozen', 5000);
     const viewerMs = Date.now() - killedAt;
     const sent = c.hostMessages.length;
@@ -294,8 +295,8 @@ async function waitForEmptySpool(agent: TestAgent, timeoutMs = 30_000): Promise<
   }
 }
 
-/** The pid of the recorder's x11grab (a few fps) of this agent, a child of the agent process. */
-async function recorderGrabberPid(agent: TestAgent): Promise<number> {
+/** The pid of the recorder's running encoder (ffmpeg with libaom) of this agent, a child of the agent process. */
+async function recorderEncoderPid(agent: TestAgent): Promise<number> {
   for (const deadline = Date.now() + 20_000; ; await sleep(200)) {
     const out = await run('ps', ['-eo', 'pid=,ppid=,args=']);
     const line = out
@@ -303,11 +304,9 @@ async function recorderGrabberPid(agent: TestAgent): Promise<number> {
       .map((l) => l.trim())
       .find((l) => {
         const [, ppid] = l.split(/\s+/);
-        // The live capture grabs at 30 fps; the recorder's grab is the slower one.
-        const fps = Number(/x11grab -framerate (\d+) /.exec(l)?.[1] ?? 30);
-        return Number(ppid) === agent.proc.child.pid && fps < 30;
+        return Number(ppid) === agent.proc.child.pid && l.includes('libaom-av1');
       });
     if (line) return Number(line.split(/\s+/)[0]);
-    if (Date.now() > deadline) throw new Error('no recorder grabber found');
+    if (Date.now() > deadline) throw new Error('no recorder encoder found');
   }
 }

@@ -3,6 +3,7 @@
 // before the recorder's first key frame, SREC2). session.setup_ms.unrecorded: the same on an agent
 // with `--recording off`, so that the difference shows what recording costs at setup.
 import { ScreenRecorderEncoder } from '../../host-agent/src/recording/encoder/ScreenRecorderEncoder.ts';
+import { DamageGrab } from '../../host-agent/src/platform/x11/DamageGrab.ts';
 import type { LiveRig } from '../live/LiveRig.ts';
 import { round, summarize } from '../lib/stats.ts';
 import { fromSamples } from '../lib/results.ts';
@@ -177,7 +178,8 @@ function hostTimes(agentLog: string, clickEpoch: number): { recorderStarted?: nu
 async function startRecorderOnce(display: string): Promise<RecorderStart> {
   let firstGrabAt: number | undefined;
   const recorder = new ScreenRecorderEncoder(
-    { display, tap: () => (firstGrabAt ??= performance.now()) },
+    // As the agent records by default: grabbing in process (--capture damage).
+    { display, grab: (o, e) => new DamageGrab(o, e), tap: () => (firstGrabAt ??= performance.now()) },
     { onSegment: () => undefined, onError: () => undefined },
   );
   const startedAt = performance.now();

@@ -1,12 +1,15 @@
 import { PlatformError } from './errors.ts';
 import type { Platform, PlatformLogger, ScreenCapture } from './types.ts';
+import { DamageGrab } from './x11/DamageGrab.ts';
 import { X11DamageCapture } from './x11/X11DamageCapture.ts';
+import { X11Grab } from './x11/X11Grab.ts';
 import { X11InputInjector } from './x11/X11InputInjector.ts';
 import { X11ScreenCapture } from './x11/X11ScreenCapture.ts';
 import { X11WindowTitle } from './x11/X11WindowTitle.ts';
 
 export { PlatformError, PlatformErrorCode } from './errors.ts';
 export type { CapturedFrame, InputInjector, InputMessage, Platform, PlatformLogger, ScreenCapture, WindowTitleSource } from './types.ts';
+export type { ScreenGrab, ScreenGrabFactory } from './x11/DamageGrab.ts';
 
 /** How the screen is captured (see {@link PlatformOptions.capture}). */
 export type CaptureMethod = 'damage' | 'ffmpeg';
@@ -56,5 +59,6 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
       ...(options.logger ? { logger: options.logger } : {}),
     }),
     windowTitle: new X11WindowTitle({ display, ...(xauthority ? { xauthority } : {}) }),
+    recorderGrab: options.capture === 'ffmpeg' ? (o, e) => new X11Grab(o, e) : (o, e) => new DamageGrab({ ...o, ...(xauthority ? { xauthority } : {}) }, e),
   };
 }

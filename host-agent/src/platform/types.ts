@@ -1,4 +1,5 @@
 import type { ViewerMessage } from '@wardlink/protocol';
+import type { ScreenGrabFactory } from './x11/DamageGrab.ts';
 
 /**
  * One captured frame in I420 (YUV 4:2:0 planar, BT.709 limited range: what browsers assume for
@@ -62,6 +63,8 @@ export interface Platform {
   input: InputInjector;
   /** The title of the window the user works in, for the recording's timeline. */
   windowTitle: WindowTitleSource;
+  /** How the session recorder grabs the screen (the same method as the live capture). */
+  recorderGrab: ScreenGrabFactory;
 }
 
 /** Where the active window's title comes from. */

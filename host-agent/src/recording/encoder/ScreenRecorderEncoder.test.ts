@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startXDisplay, type XDisplay } from '../../../../test/support/xdisplay.ts';
+import { DamageGrab } from '../../platform/x11/DamageGrab.ts';
 import type { RecorderError } from './errors.ts';
 import { ScreenRecorderEncoder, type ScreenRecorderEncoderOptions } from './ScreenRecorderEncoder.ts';
 import type { RecordingSegment } from './types.ts';
@@ -256,6 +257,22 @@ describe('ScreenRecorderEncoder (Xvfb)', () => {
     assert.deepEqual(r.errors, []);
     const last = r.frames().at(-1)!;
     assert.ok(last.t > changedAt, `the last frame (at ${last.t} ms) shows the screen after the change at ${Math.round(changedAt)} ms (${taken} taken before close)`);
+  });
+
+  it('records from the in-process damage grab as from x11grab: a key frame first, then the changes', async () => {
+    const r = recorder(x, { fps: 1, grab: (o, e) => new DamageGrab(o, e) });
+    const startedAt = performance.now();
+    await r.rec.start();
+    assert.equal(r.rec.pids.length, 1, 'no grabber process: only the encoder runs');
+    await sleep(1200);
+    await x.run('xsetroot', ['-solid', '#804020']);
+    const changedAt = performance.now() - startedAt;
+    await sleep(1800);
+    await r.rec.close();
+    assert.deepEqual(r.errors, []);
+    const frames = r.frames();
+    assert.equal(frames[0]?.key, true);
+    assert.ok(frames.some((f) => f.t > changedAt && f.t < changedAt + 1600), `no frame for the change at ${Math.round(changedAt)} ms: ${frames.map((f) => f.t).join(', ')}`);
   });
 
   it('refuses a second start', async () => {

@@ -2,6 +2,7 @@ import { DEFAULT_PROFILE, type EncoderProfile } from './EncoderProfile.ts';
 import { RecorderError } from './errors.ts';
 import { FrameEncoder, type EncodedFrame } from './FrameEncoder.ts';
 import { KeyPolicy, type RekeyRule } from './KeyPolicy.ts';
+import type { ScreenGrab, ScreenGrabFactory } from '../../platform/x11/DamageGrab.ts';
 import { X11Grab } from '../../platform/x11/X11Grab.ts';
 import { Segmenter } from './Segmenter.ts';
 import type { RecorderLogger, RecorderStats, RecordingSegment, RecordingStream } from './types.ts';
@@ -59,6 +60,8 @@ export interface ScreenRecorderEncoderOptions {
   startTimeoutMs?: number;
   /** ffmpeg executable. Default `ffmpeg`. */
   ffmpegPath?: string;
+  /** How the screen is grabbed. Default: an ffmpeg x11grab process ({@link X11Grab}). */
+  grab?: ScreenGrabFactory;
   logger?: RecorderLogger;
   /**
    * Sees every grabbed frame (I420, the grabber's buffer: copy it to keep it) before change
@@ -127,7 +130,7 @@ interface Gop {
  * frame at or before T.
  */
 export class ScreenRecorderEncoder {
-  private grabber: X11Grab | undefined;
+  private grabber: ScreenGrab | undefined;
   private readonly grabFps: number;
   private readonly gops: Gop[] = [];
   /** Frames written to an encoder and not yet handed to a segment: grab time and write time. */
@@ -217,7 +220,8 @@ export class ScreenRecorderEncoder {
       };
       const timeoutMs = this.options.startTimeoutMs ?? 15_000;
       this.startTimer = setTimeout(() => this.fail(RecorderError.captureFailed(`no frame encoded within ${timeoutMs} ms`)), timeoutMs);
-      this.grabber = new X11Grab(
+      const newGrab = this.options.grab ?? ((o, e) => new X11Grab(o, e));
+      this.grabber = newGrab(
         { display: this.options.display, fps: this.grabFps, drawMouse: this.options.drawMouse ?? true, ffmpegPath: this.options.ffmpegPath },
         {
           onSize: (w, h) => {

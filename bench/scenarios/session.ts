@@ -179,7 +179,7 @@ async function startRecorderOnce(display: string): Promise<RecorderStart> {
   let firstGrabAt: number | undefined;
   const recorder = new ScreenRecorderEncoder(
     // As the agent records by default: grabbing in process (--capture damage).
-    { display, grab: (o, e) => new DamageGrab(o, e), tap: () => (firstGrabAt ??= performance.now()) },
+    { display, grab: (o, e) => new DamageGrab(o, e), grabFps: 1, tap: () => (firstGrabAt ??= performance.now()) },
     { onSegment: () => undefined, onError: () => undefined },
   );
   const startedAt = performance.now();

@@ -47,7 +47,10 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
       policy: () => policy.current(),
       signer: { publicKey: new Uint8Array(Buffer.from(identity.publicKey, 'base64url')), sign: (m) => identity.signBytes(m) },
       sink: uploader,
-      newEncoder: (events) => new ScreenRecorderEncoder({ display: config.display, grab: platform.recorderGrab, logger: recorderLog }, events),
+      newEncoder: (events) => new ScreenRecorderEncoder(
+          { display: config.display, grab: platform.recorderGrab, grabFps: platform.recorderGrabFps, logger: recorderLog },
+          events,
+        ),
       windowTitle: () => platform.windowTitle.title(),
     };
     if (!config.policyKey) {

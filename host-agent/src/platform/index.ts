@@ -60,5 +60,6 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     }),
     windowTitle: new X11WindowTitle({ display, ...(xauthority ? { xauthority } : {}) }),
     recorderGrab: options.capture === 'ffmpeg' ? (o, e) => new X11Grab(o, e) : (o, e) => new DamageGrab({ ...o, ...(xauthority ? { xauthority } : {}) }, e),
+    recorderGrabFps: options.capture === 'ffmpeg' ? 4 : 1,
   };
 }

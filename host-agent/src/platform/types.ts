@@ -65,6 +65,12 @@ export interface Platform {
   windowTitle: WindowTitleSource;
   /** How the session recorder grabs the screen (the same method as the live capture). */
   recorderGrab: ScreenGrabFactory;
+  /**
+   * Grabs per second the recorder should ask of `recorderGrab`: x11grab needs more than the
+   * recording rate to deliver its first frame soon; the in-process grab delivers it at once, and
+   * each extra full-screen read costs CPU under a flood of changes.
+   */
+  recorderGrabFps: number;
 }
 
 /** Where the active window's title comes from. */

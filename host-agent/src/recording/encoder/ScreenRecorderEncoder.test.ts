@@ -260,7 +260,7 @@ describe('ScreenRecorderEncoder (Xvfb)', () => {
   });
 
   it('records from the in-process damage grab as from x11grab: a key frame first, then the changes', async () => {
-    const r = recorder(x, { fps: 1, grab: (o, e) => new DamageGrab(o, e) });
+    const r = recorder(x, { fps: 1, grabFps: 1, grab: (o, e) => new DamageGrab(o, e) });
     const startedAt = performance.now();
     await r.rec.start();
     assert.equal(r.rec.pids.length, 1, 'no grabber process: only the encoder runs');

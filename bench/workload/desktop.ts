@@ -2,7 +2,7 @@
 // waiting for a window to be mapped, and closing a window's process.
 import type { ChildProcess } from 'node:child_process';
 import { CHROMIUM_ARGS } from '../../test/support/chromium.mjs';
-import type { XDisplay } from '../../test/support/xdisplay.ts';
+import { stopChild as stopProcess, type XDisplay } from '../../test/support/xdisplay.ts';
 
 /** Where and how large a window is, in pixels. */
 export interface WindowGeometry {
@@ -45,12 +45,7 @@ export async function findWindow(x: XDisplay, namePattern: string): Promise<stri
   }
 }
 
-/** SIGTERM, then SIGKILL after a grace period; resolves when the process has exited. */
-export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
+/** SIGTERM, then SIGKILL after KILL_GRACE_MS (Chromium takes its time); resolves when the process has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  return stopProcess(child, KILL_GRACE_MS);
 }

@@ -7,16 +7,11 @@ import type { X11Rect } from './captureRequests.ts';
 import { X11Connection, X11Event } from './X11Connection.ts';
 import { X11DamageCapture } from './X11DamageCapture.ts';
 import { X11ScreenCapture } from './X11ScreenCapture.ts';
+import { frameSink, yuvAt } from './testing/frameSink.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const noError = (e: Error): void => assert.fail(`unexpected capture error: ${e.message}`);
 
-function yuvAt(f: CapturedFrame, x: number, y: number): { y: number; u: number; v: number } {
-  const chromaW = f.width / 2;
-  const uBase = f.width * f.height;
-  const c = (y >> 1) * chromaW + (x >> 1);
-  return { y: f.data[y * f.width + x]!, u: f.data[uBase + c]!, v: f.data[uBase + chromaW * (f.height / 2) + c]! };
-}
 
 /** Bounding box of the pixels whose luma differs by more than `threshold` between two frames (or from a level). */
 function changedBox(f: CapturedFrame, reference: CapturedFrame | number, threshold = 8): X11Rect | undefined {
@@ -37,41 +32,6 @@ function changedBox(f: CapturedFrame, reference: CapturedFrame | number, thresho
 
 const contains = (r: X11Rect, x: number, y: number): boolean => x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
 
-/** Collects frames and lets a test wait for one that matches. */
-function frameSink(): {
-  onFrame: (f: CapturedFrame) => void;
-  frames: CapturedFrame[];
-  count: () => number;
-  next: (match: (f: CapturedFrame) => boolean, timeoutMs?: number) => Promise<CapturedFrame>;
-} {
-  const frames: CapturedFrame[] = [];
-  let count = 0;
-  const waiters = new Set<(f: CapturedFrame) => void>();
-  return {
-    frames,
-    count: () => count,
-    onFrame: (f) => {
-      count++;
-      frames.push(f);
-      if (frames.length > 50) frames.shift();
-      for (const w of waiters) w(f);
-    },
-    next: (match, timeoutMs = 5000) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error('no matching frame'));
-        }, timeoutMs);
-        const check = (f: CapturedFrame): void => {
-          if (!match(f)) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(f);
-        };
-        waiters.add(check);
-      }),
-  };
-}
 
 /** Waits until a window titled `title` is mapped, and a little longer for it to be drawn. */
 async function shown(x: XDisplay, title: string): Promise<void> {

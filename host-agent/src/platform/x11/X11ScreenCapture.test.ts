@@ -6,6 +6,7 @@ import { startXDisplay, type XDisplay } from '../../../../test/support/xdisplay.
 import { PlatformError } from '../errors.ts';
 import type { CapturedFrame } from '../types.ts';
 import { X11ScreenCapture } from './X11ScreenCapture.ts';
+import { frameSink, yuvAt } from './testing/frameSink.ts';
 
 const exec = promisify(execFile);
 
@@ -14,13 +15,6 @@ const RED = { y: 63, u: 102, v: 240 };
 const BLUE = { y: 32, u: 240, v: 118 };
 const GREEN = { y: 173, u: 42, v: 26 };
 
-function yuvAt(f: CapturedFrame, x: number, y: number): { y: number; u: number; v: number } {
-  const chromaW = f.width / 2;
-  const uBase = f.width * f.height;
-  const vBase = uBase + chromaW * (f.height / 2);
-  const c = (y >> 1) * chromaW + (x >> 1);
-  return { y: f.data[y * f.width + x]!, u: f.data[uBase + c]!, v: f.data[vBase + c]! };
-}
 
 function assertColour(f: CapturedFrame, x: number, y: number, want: { y: number; u: number; v: number }, what: string): void {
   const got = yuvAt(f, x, y);
@@ -28,33 +22,6 @@ function assertColour(f: CapturedFrame, x: number, y: number, want: { y: number;
   assert.ok(close, `${what} at ${x},${y}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
 }
 
-/** Collects frames and lets a test wait for one that matches. */
-function frameSink(): { onFrame: (f: CapturedFrame) => void; frames: CapturedFrame[]; next: (match: (f: CapturedFrame) => boolean, timeoutMs?: number) => Promise<CapturedFrame> } {
-  const frames: CapturedFrame[] = [];
-  const waiters = new Set<(f: CapturedFrame) => void>();
-  return {
-    frames,
-    onFrame: (f) => {
-      frames.push(f);
-      if (frames.length > 50) frames.shift();
-      for (const w of waiters) w(f);
-    },
-    next: (match, timeoutMs = 5000) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error('no matching frame'));
-        }, timeoutMs);
-        const check = (f: CapturedFrame): void => {
-          if (!match(f)) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(f);
-        };
-        waiters.add(check);
-      }),
-  };
-}
 
 /** PIDs of ffmpeg processes that are children of this test process. */
 async function ffmpegChildren(): Promise<number[]> {
